@@ -1,0 +1,85 @@
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { expectGlobalId } from '../src/ids/global-id.js';
+import type { RequestContext } from '../src/server/request-context.js';
+import type { StorageState } from '../src/store/database.js';
+import { Authz } from './authz-directive.js';
+import { Experiment } from './experiment.js';
+
+@InputType()
+class CreateExperimentInput {
+  @Field(() => String)
+  namespace!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@InputType({ description: 'Rename or describe; fields left out are unchanged.' })
+class UpdateExperimentInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@InputType()
+class ExperimentIdInput {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType()
+class ExperimentPayload {
+  @Field(() => Experiment)
+  experiment!: Experiment;
+}
+
+const payload = (experiment: Experiment) => Object.assign(new ExperimentPayload(), { experiment });
+
+@Resolver()
+export class ExperimentMutations {
+  @Authz({ resource: 'experiments', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
+  @Mutation(() => ExperimentPayload)
+  async createExperiment(@Arg('input', () => CreateExperimentInput) input: CreateExperimentInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+    return payload(Experiment.from(await ctx.app.experiments.create(input)));
+  }
+
+  // KFP defines no `update` verb for experiments; whoever may create them in the namespace may rename them.
+  @Authz({ resource: 'experiments', verb: 'create', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Mutation(() => ExperimentPayload)
+  async updateExperiment(@Arg('input', () => UpdateExperimentInput) input: UpdateExperimentInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+    const id = expectGlobalId(input.id, 'Experiment', 'input.id');
+    return payload(Experiment.from(await ctx.app.experiments.update(id, input)));
+  }
+
+  @Authz({ resource: 'experiments', verb: 'archive', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Mutation(() => ExperimentPayload, { description: 'Archives the experiment and its runs, as KFP does.' })
+  async archiveExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+    return setState(ctx, input.id, 'ARCHIVED');
+  }
+
+  @Authz({ resource: 'experiments', verb: 'unarchive', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Mutation(() => ExperimentPayload)
+  async unarchiveExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+    return setState(ctx, input.id, 'AVAILABLE');
+  }
+
+  @Authz({ resource: 'experiments', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Mutation(() => ExperimentPayload, { description: 'CONFLICT while runs or recurring runs belong to it.' })
+  async deleteExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+    const id = expectGlobalId(input.id, 'Experiment', 'input.id');
+    return payload(Experiment.from(await ctx.app.experiments.delete(id)));
+  }
+}
+
+async function setState(ctx: RequestContext, globalId: string, state: StorageState): Promise<ExperimentPayload> {
+  const id = expectGlobalId(globalId, 'Experiment', 'input.id');
+  return payload(Experiment.from(await ctx.app.experiments.setStorageState(id, state)));
+}

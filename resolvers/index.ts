@@ -1,0 +1,28 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { ArtifactFieldResolver } from './artifact.js';
+import { ExecutionFieldResolver } from './execution.js';
+import { ExperimentMutations } from './experiment-mutations.js';
+import { ExperimentFieldResolver } from './experiment.js';
+import { NamespaceFieldResolver } from './namespace.js';
+import { PipelineMutations } from './pipeline-mutations.js';
+import { PipelineVersionFieldResolver } from './pipeline-version.js';
+import { PipelineFieldResolver } from './pipeline.js';
+import { QueryResolver } from './query.js';
+import { RecurringRunFieldResolver } from './recurring-run.js';
+import { RunFieldResolver } from './run.js';
+
+/** Every resolver class; the schema is built from exactly these. */
+// eslint-disable-next-line @typescript-eslint/ban-types
+export const resolverClasses: NonEmptyArray<Function> = [
+  QueryResolver,
+  NamespaceFieldResolver,
+  ExperimentFieldResolver,
+  RunFieldResolver,
+  RecurringRunFieldResolver,
+  PipelineFieldResolver,
+  PipelineVersionFieldResolver,
+  ArtifactFieldResolver,
+  ExecutionFieldResolver,
+  ExperimentMutations,
+  PipelineMutations,
+];

@@ -1,0 +1,10 @@
+export { startEmulator, DEFAULT_CRD_DIR } from './emulator-server.js';
+export type { EmulatorOptions, KubeconfigOptions, RunningEmulator } from './emulator-server.js';
+export { demoSeed, kfamBindingName, readYamlDocuments, RBAC_FIXTURE_FILES } from './demo-seed.js';
+export { loadSeedDirectory } from './seed-directory.js';
+export { ADMIN_USER, EmulatorCluster } from './emulator-cluster.js';
+export { API_AUDIENCE } from './token-authority.js';
+export { EMULATOR_CLUSTER_NAME, kubeconfigYaml } from './kubeconfig-writer.js';
+export type { KubeconfigParts } from './kubeconfig-writer.js';
+export { createSelfSignedCertificate } from './tls-certificate.js';
+export type { KubeObject, ObjectMeta } from './kube-object.js';

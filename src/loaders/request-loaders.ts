@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import type { RequestAuthorizer } from '../authz/request-authorizer.js';
+import type { MetadataReader } from '../mlmd/metadata-reader.js';
+import type { MetadataArtifact, MetadataEvent, MetadataExecution, MetadataPropertySet } from '../mlmd/metadata-records.js';
+import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow, RunRow } from '../store/database.js';
+import type { ExperimentRepository } from '../store/experiment-repository.js';
+import type { PipelineRepository } from '../store/pipeline-repository.js';
+import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
+import type { RunRepository } from '../store/run-repository.js';
+import { byKey, fromMap } from './batch-by-key.js';
+
+export interface LoaderSources {
+  readonly experiments: ExperimentRepository;
+  readonly pipelines: PipelineRepository;
+  readonly runs: RunRepository;
+  readonly recurringRuns: RecurringRunRepository;
+  readonly metadata: MetadataReader;
+}
+
+const NO_PROPERTIES: MetadataPropertySet = { properties: {}, customProperties: {} };
+
+/**
+ * Every relation a resolver follows, batched: one statement per relation per tick of the event loop, however
+ * many rows a page holds. Built once per request so that caching never crosses identities. Metadata is read in
+ * the caller's scope, so an object of another tenant loads as null, never as a row to filter out later.
+ */
+export function createRequestLoaders(sources: LoaderSources, authz: RequestAuthorizer) {
+  const scope = () => authz.metadataScope();
+  return {
+    experiment: new DataLoader<string, ExperimentRow | null>(async (ids) => byKey(ids, await sources.experiments.byIds(ids), (r) => r.id)),
+    run: new DataLoader<string, RunRow | null>(async (ids) => byKey(ids, await sources.runs.byIds(ids), (r) => r.id)),
+    recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) =>
+      byKey(ids, await sources.recurringRuns.byIds(ids), (r) => r.id),
+    ),
+    pipeline: new DataLoader<string, PipelineRow | null>(async (ids) => byKey(ids, await sources.pipelines.byIds(ids), (r) => r.id)),
+    pipelineVersion: new DataLoader<string, PipelineVersionRow | null>(async (ids) =>
+      byKey(ids, await sources.pipelines.versionsByIds(ids), (r) => r.id),
+    ),
+    latestVersion: new DataLoader<string, PipelineVersionRow | null>(async (pipelineIds) =>
+      byKey(pipelineIds, await sources.pipelines.latestVersions(pipelineIds), (r) => r.pipeline_id),
+    ),
+    runCountByExperiment: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.runs.countByExperiments(ids), 0)),
+    artifact: new DataLoader<number, MetadataArtifact | null>(async (ids) =>
+      fromMap<number, MetadataArtifact | null>(ids, await sources.metadata.artifactsByIds(ids, await scope()), null),
+    ),
+    execution: new DataLoader<number, MetadataExecution | null>(async (ids) =>
+      fromMap<number, MetadataExecution | null>(ids, await sources.metadata.executionsByIds(ids, await scope()), null),
+    ),
+    executionsByRun: new DataLoader<string, readonly MetadataExecution[]>(async (runIds) =>
+      fromMap(runIds, await sources.metadata.executionsByRunIds(runIds, await scope()), []),
+    ),
+    artifactsByRun: new DataLoader<string, readonly MetadataArtifact[]>(async (runIds) =>
+      fromMap(runIds, await sources.metadata.artifactsByRunIds(runIds, await scope()), []),
+    ),
+    eventsByExecution: new DataLoader<number, readonly MetadataEvent[]>(async (ids) =>
+      fromMap(ids, await sources.metadata.eventsByExecutionIds(ids, await scope()), []),
+    ),
+    eventsByArtifact: new DataLoader<number, readonly MetadataEvent[]>(async (ids) =>
+      fromMap(ids, await sources.metadata.eventsByArtifactIds(ids, await scope()), []),
+    ),
+    artifactProperties: new DataLoader<number, MetadataPropertySet>(async (ids) =>
+      fromMap(ids, await sources.metadata.propertiesOf('artifact', ids), NO_PROPERTIES),
+    ),
+    executionProperties: new DataLoader<number, MetadataPropertySet>(async (ids) =>
+      fromMap(ids, await sources.metadata.propertiesOf('execution', ids), NO_PROPERTIES),
+    ),
+  };
+}
+
+export type RequestLoaders = ReturnType<typeof createRequestLoaders>;

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createLogger } from './server/logger.js';
+import { startKfpGraph } from './server/kfp-graph-server.js';
+
+/** `npm start`: validate settings, start, print where to go; stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`kfp-graph: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const kubeconfigPath = resolve('data/emulator.kubeconfig');
+  const server = await startKfpGraph(config, { logger, kubeconfigPath });
+  logger.info('kfp-graph listening', { url: server.url, database: config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@'), cluster: config.cluster.mode });
+  process.stdout.write(`\nkfp-graph is ready: open ${server.url} (GraphiQL in a browser)\n`);
+  if (server.cluster.emulator) {
+    process.stdout.write(`Kubernetes API emulator at ${server.cluster.emulator.url}; kubectl --kubeconfig ${kubeconfigPath} get profiles\n\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`kfp-graph failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

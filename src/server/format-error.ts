@@ -1,0 +1,27 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDomainError } from '../errors/domain-errors.js';
+
+/**
+ * One place maps errors to responses (DESIGN.md "GraphQL conventions"):
+ * - domain errors keep their message, with `extensions.code` and client-safe details;
+ * - errors graphql-js itself raised about the document (parse, validation, variable coercion, the armor limits)
+ *   pass with their code: they describe the client's query, nothing of the server;
+ * - everything else is INTERNAL with a masked message (the server's plugin logs the original with the request ID).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (isDomainError(original)) {
+    const details = Object.keys(original.details).length > 0 ? original.details : undefined;
+    return { ...formatted, message: original.message, extensions: { code: original.code, ...(details ? { details } : {}) } };
+  }
+  if (error instanceof GraphQLError && original === undefined) {
+    const code = formatted.extensions?.['code'];
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },
+    };
+  }
+  return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL' } };
+}

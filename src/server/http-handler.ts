@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { AppServices } from '../app/app-services.js';
+import { isDomainError, type ErrorCode } from '../errors/domain-errors.js';
+import { resolveIdentity } from '../identity/resolve-identity.js';
+import type { TokenReviewer } from '../identity/token-reviewer.js';
+import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
+import { BodyTooLargeError, readBody } from './http-body.js';
+import type { Logger } from './logger.js';
+import type { ServerMetrics } from './metrics.js';
+import { createRequestContext, type RequestContext } from './request-context.js';
+
+export interface HttpDependencies {
+  readonly app: AppServices;
+  readonly apollo: ApolloServer<RequestContext>;
+  readonly tokens: TokenReviewer | null;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** Named checks for /readyz; each resolves true when its dependency answers. */
+  readonly readiness: () => Promise<Readonly<Record<string, boolean>>>;
+  readonly graphiql: { readonly assets: ReadonlyMap<string, StaticAsset>; readonly defaultHeaders?: Readonly<Record<string, string>> } | null;
+}
+
+const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+};
+
+const GRAPHIQL_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'";
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+/** A GraphQL-shaped error for failures before execution (identity, body size), as the spec's JSON. */
+function sendGraphqlError(res: ServerResponse, status: number, code: string, message: string): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * The HTTP surface: /graphql (GraphQL over HTTP, GET and POST, and GraphiQL for browsers), its assets,
+ * /healthz, /readyz and /metrics. Identity is settled before GraphQL runs, so an anonymous request never
+ * reaches a resolver.
+ */
+export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => void {
+  const { app, apollo, logger, metrics } = deps;
+  const identitySettings = {
+    userHeader: app.config.KUBEFLOW_USERID_HEADER,
+    userPrefix: app.config.KUBEFLOW_USERID_PREFIX,
+    groupsHeader: app.config.KUBEFLOW_GROUPS_HEADER,
+    ...(app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER ? { anonymousUser: app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER } : {}),
+  };
+
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<string | undefined> {
+    let identity;
+    try {
+      identity = await resolveIdentity(req.headersDistinct, identitySettings, deps.tokens);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message);
+      return undefined;
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      const text = await readBody(req, app.config.MAX_BODY_BYTES);
+      const type = (req.headers['content-type'] ?? '').toLowerCase();
+      if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON');
+          return identity.user;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const context = createRequestContext(app, identity, requestId);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), app.config.REQUEST_TIMEOUT_MS);
+    });
+    const response = await Promise.race([
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => context,
+      }),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
+    if (response === 'timeout') {
+      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`);
+      return identity.user;
+    }
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.setHeader('cache-control', 'no-store');
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    return identity.user;
+  }
+
+  return (req, res) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let route = 'other';
+    let user: string | undefined;
+    const handle = async (): Promise<void> => {
+      if (url.pathname === '/graphql') {
+        route = 'graphql';
+        if (wantsGraphiql(req, url) && deps.graphiql) {
+          route = 'graphiql';
+          send(res, 200, 'text/html; charset=utf-8', graphiqlPage({ endpoint: '/graphql', ...(deps.graphiql.defaultHeaders ? { defaultHeaders: deps.graphiql.defaultHeaders } : {}) }), {
+            'content-security-policy': GRAPHIQL_CSP,
+          });
+          return;
+        }
+        user = await graphql(req, res, url, requestId);
+        return;
+      }
+      const asset = req.method === 'GET' ? deps.graphiql?.assets.get(url.pathname) : undefined;
+      if (asset) {
+        route = 'asset';
+        send(res, 200, asset.contentType, asset.body, { 'cache-control': 'public, max-age=3600' });
+        return;
+      }
+      if (url.pathname === '/healthz') {
+        route = 'healthz';
+        send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+        return;
+      }
+      if (url.pathname === '/readyz') {
+        route = 'readyz';
+        const checks = await deps.readiness();
+        const ready = Object.values(checks).every(Boolean);
+        send(res, ready ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify({ ready, checks }));
+        return;
+      }
+      if (url.pathname === '/metrics') {
+        route = 'metrics';
+        send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+        return;
+      }
+      send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    };
+    handle()
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message);
+          return;
+        }
+        logger.error('request failed', { requestId, error });
+        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error');
+        else res.end();
+      })
+      .finally(() => {
+        metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+        if (route !== 'asset' && route !== 'healthz' && route !== 'metrics') {
+          logger.info('request', { requestId, user, method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) });
+        }
+      });
+  };
+}

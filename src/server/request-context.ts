@@ -1,0 +1,28 @@
+import type { AppServices } from '../app/app-services.js';
+import { RequestAuthorizer } from '../authz/request-authorizer.js';
+import type { Identity } from '../identity/identity.js';
+import { createRequestLoaders, type RequestLoaders } from '../loaders/request-loaders.js';
+
+/** What every resolver receives: built once per request, shared by all its fields, dropped with it. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly identity: Identity;
+  readonly authz: RequestAuthorizer;
+  readonly loaders: RequestLoaders;
+  readonly app: AppServices;
+}
+
+export function createRequestContext(app: AppServices, identity: Identity, requestId: string): RequestContext {
+  const authz = new RequestAuthorizer(identity, app.authorizer, app.directory, app.config.CONTROL_PLANE_NAMESPACE);
+  const loaders = createRequestLoaders(
+    {
+      experiments: app.repositories.experiments,
+      pipelines: app.pipelines.repository,
+      runs: app.repositories.runs,
+      recurringRuns: app.repositories.recurringRuns,
+      metadata: app.metadata,
+    },
+    authz,
+  );
+  return { requestId, identity, authz, loaders, app };
+}

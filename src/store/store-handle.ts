@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { dialectOfUrl, sqliteFilename, type SqlDialect } from './sql-dialect.js';
+
+/** An open database: the kysely instance, which dialect it speaks, and a count of statements sent. */
+export interface StoreHandle<DB = Database> {
+  readonly db: Kysely<DB>;
+  readonly dialect: SqlDialect;
+  /** Statements sent since start; tests and benchmarks read it to prove a query count. */
+  readonly statements: { count: number };
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Open read-only (an existing KFP metadata database is never written). */
+  readonly readOnly?: boolean;
+  readonly poolSize?: number;
+}
+
+// PostgreSQL returns BIGINT as a string to protect values past 2^53; our BIGINTs are epoch milliseconds and
+// MLMD ids, far below that, so they are parsed as numbers once here rather than at every read.
+const PG_INT8_OID = 20;
+const PG_NUMERIC_OID = 1700;
+
+function sqliteDialect(url: string, options: OpenStoreOptions): Dialect {
+  const filename = sqliteFilename(url);
+  if (filename !== ':memory:' && !options.readOnly) mkdirSync(dirname(filename), { recursive: true });
+  const database = new SqliteDatabase(filename, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
+  if (!options.readOnly) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string, options: OpenStoreOptions): Dialect {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === PG_INT8_OID || oid === PG_NUMERIC_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: types as pg.CustomTypesConfig,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  return new PostgresDialect({ pool });
+}
+
+function mysqlDialect(url: string, options: OpenStoreOptions): Dialect {
+  const pool = createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: options.poolSize ?? 10,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: true,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+  });
+  return new MysqlDialect({ pool });
+}
+
+/** Opens the database a URL names; no statement is sent until the first query. */
+export function openStore<DB = Database>(url: string, options: OpenStoreOptions = {}): StoreHandle<DB> {
+  const dialect = dialectOfUrl(url);
+  const statements = { count: 0 };
+  const kyselyDialect =
+    dialect === 'sqlite' ? sqliteDialect(url, options) : dialect === 'postgres' ? postgresDialect(url, options) : mysqlDialect(url, options);
+  const db = new Kysely<DB>({
+    dialect: kyselyDialect,
+    log: (_event: LogEvent) => {
+      statements.count += 1;
+    },
+  });
+  return { db, dialect, statements, close: () => db.destroy() };
+}
