@@ -13,8 +13,11 @@ import { handleRequest, type RouterContext } from './request-router.js';
 import { ApiError } from './status-error.js';
 import { createSelfSignedCertificate } from './tls-certificate.js';
 
-/** ../shared/fixtures/kubernetes beside the project (the CI clone has the same layout). */
-export const DEFAULT_CRD_DIR = fileURLToPath(new URL('../../../shared/fixtures/kubernetes/', import.meta.url));
+/**
+ * The CRDs and KFP RBAC the emulator serves: byte-identical copies of ../shared/fixtures/kubernetes kept in
+ * deploy/emulator (test/emulator/vendored-fixtures.test.ts checks), so `npm start` needs nothing outside the repo.
+ */
+export const DEFAULT_CRD_DIR = fileURLToPath(new URL('../../deploy/emulator/kubernetes/', import.meta.url));
 
 export interface EmulatorOptions {
   /** Default 0: a free port chosen by the OS. Always bound to 127.0.0.1. */
