@@ -1,8 +1,9 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { expectGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { StorageState } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
+import { IdInput, RenameInput } from './common-inputs.js';
 import { Experiment } from './experiment.js';
 
 @InputType()
@@ -15,24 +16,6 @@ class CreateExperimentInput {
 
   @Field(() => String, { nullable: true })
   description?: string | null;
-}
-
-@InputType({ description: 'Rename or describe; fields left out are unchanged.' })
-class UpdateExperimentInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-}
-
-@InputType()
-class ExperimentIdInput {
-  @Field(() => ID)
-  id!: string;
 }
 
 @ObjectType()
@@ -54,26 +37,26 @@ export class ExperimentMutations {
   // KFP defines no `update` verb for experiments; whoever may create them in the namespace may rename them.
   @Authz({ resource: 'experiments', verb: 'create', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => ExperimentPayload)
-  async updateExperiment(@Arg('input', () => UpdateExperimentInput) input: UpdateExperimentInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+  async updateExperiment(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
     return payload(Experiment.from(await ctx.app.experiments.update(id, input)));
   }
 
   @Authz({ resource: 'experiments', verb: 'archive', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => ExperimentPayload, { description: 'Archives the experiment and its runs, as KFP does.' })
-  async archiveExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+  async archiveExperiment(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     return setState(ctx, input.id, 'ARCHIVED');
   }
 
   @Authz({ resource: 'experiments', verb: 'unarchive', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => ExperimentPayload)
-  async unarchiveExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+  async unarchiveExperiment(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     return setState(ctx, input.id, 'AVAILABLE');
   }
 
   @Authz({ resource: 'experiments', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => ExperimentPayload, { description: 'CONFLICT while runs or recurring runs belong to it.' })
-  async deleteExperiment(@Arg('input', () => ExperimentIdInput) input: ExperimentIdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
+  async deleteExperiment(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
     return payload(Experiment.from(await ctx.app.experiments.delete(id)));
   }

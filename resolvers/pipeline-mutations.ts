@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from '
 import { expectGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { Authz } from './authz-directive.js';
+import { IdInput, RenameInput } from './common-inputs.js';
 import { PipelineVersion } from './pipeline-version.js';
 import { Pipeline } from './pipeline.js';
 
@@ -36,24 +37,6 @@ class CreatePipelineInput {
 class CreatePipelineVersionInput extends PipelineVersionSpecInput {
   @Field(() => ID)
   pipelineId!: string;
-}
-
-@InputType({ description: 'Rename or describe; fields left out are unchanged.' })
-class UpdateInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-}
-
-@InputType()
-class IdInput {
-  @Field(() => ID)
-  id!: string;
 }
 
 @ObjectType()
@@ -93,14 +76,14 @@ export class PipelineMutations {
 
   @Authz({ resource: 'pipelines', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelinePayload)
-  async updatePipeline(@Arg('input', () => UpdateInput) input: UpdateInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
+  async updatePipeline(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
     const id = expectGlobalId(input.id, 'Pipeline', 'input.id');
     return pipelinePayload(Pipeline.from(await ctx.app.pipelines.update(id, input)));
   }
 
   @Authz({ resource: 'pipelineversions', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelineVersionPayload)
-  async updatePipelineVersion(@Arg('input', () => UpdateInput) input: UpdateInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
+  async updatePipelineVersion(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const id = expectGlobalId(input.id, 'PipelineVersion', 'input.id');
     return versionPayload(PipelineVersion.from(await ctx.app.pipelines.updateVersion(id, input)));
   }

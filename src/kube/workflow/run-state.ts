@@ -1,4 +1,5 @@
 import type { NodePhase, Workflow } from './workflow-types.js';
+import { EXECUTION_STATES, type ExecutionStateName } from '../../mlmd/mlmd-enums.js';
 
 /** KFP v2's `RunState` (backend/api/v2beta1/run.proto), minus RUNTIME_STATE_UNSPECIFIED. */
 export type RunState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'CANCELING' | 'CANCELED' | 'PAUSED';
@@ -47,18 +48,9 @@ export function isFinalRunState(state: RunState): boolean {
   return state === 'SUCCEEDED' || state === 'SKIPPED' || state === 'FAILED' || state === 'CANCELED';
 }
 
-/** MLMD `Execution.State` (ml_metadata/proto/metadata_store.proto; fixtures/mlmd/mlmd_enums.json). */
-export const EXECUTION_STATE = {
-  UNKNOWN: 0,
-  NEW: 1,
-  RUNNING: 2,
-  COMPLETE: 3,
-  FAILED: 4,
-  CACHED: 5,
-  CANCELED: 6,
-} as const;
-
-export type ExecutionStateName = keyof typeof EXECUTION_STATE;
+/** MLMD `Execution.State`, as src/mlmd defines it for the metadata tables. */
+export const EXECUTION_STATE = EXECUTION_STATES;
+export type { ExecutionStateName };
 
 export interface ExecutionState {
   readonly name: ExecutionStateName;
