@@ -12,6 +12,7 @@ import { KubeTokenReviewer } from '../identity/token-reviewer.js';
 import { connectCluster, type ClusterConnection } from '../kube/cluster-connection.js';
 import { ProfileNamespaceDirectory } from '../kube/profile-namespace-directory.js';
 import type { MetadataTables } from '../mlmd/metadata-tables.js';
+import { openMetadataStore } from '../mlmd/open-metadata-store.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openStore, type StoreHandle } from '../store/store-handle.js';
 import { DEMO_USER } from '../demo/tenants.js';
@@ -54,7 +55,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
 
     let metadataStore: StoreHandle<MetadataTables> | undefined;
     if (config.METADATA_DATABASE_URL) {
-      const external = openStore<MetadataTables>(config.METADATA_DATABASE_URL, { readOnly: true });
+      const external = openMetadataStore(config.METADATA_DATABASE_URL);
       cleanups.push(() => external.close());
       metadataStore = external;
     }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
 import type { Database } from './database.js';
@@ -61,7 +61,11 @@ function mysqlDialect(url: string, options: OpenStoreOptions): Dialect {
     timezone: 'Z',
     charset: 'utf8mb4',
   });
-  return new MysqlDialect({ pool });
+  // MySQL has no read-only connection option: every new session is made read-only before its first use.
+  return new MysqlDialect({
+    pool,
+    ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION READ ONLY')).then(() => undefined) } : {}),
+  });
 }
 
 /** Opens the database a URL names; no statement is sent until the first query. */

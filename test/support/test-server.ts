@@ -56,7 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server,
     emulator,
     url: server.url,
-    async gql(query, variables, as = {}) {
+    async gql<T>(query: string, variables?: Record<string, unknown>, as: { readonly user?: string; readonly groups?: readonly string[]; readonly headers?: Record<string, string> } = {}): Promise<GraphqlResponse<T>> {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         ...(as.user ? { 'kubeflow-userid': as.user } : {}),
