@@ -46,9 +46,12 @@ function postgresDialect(url: string, options: OpenStoreOptions): Dialect {
     connectionString: url,
     max: options.poolSize ?? 10,
     types: types as pg.CustomTypesConfig,
-    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
-  return new PostgresDialect({ pool });
+  // Per session rather than through `options`, which a URL's own `?options=` would override.
+  return new PostgresDialect({
+    pool,
+    ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')).then(() => undefined) } : {}),
+  });
 }
 
 function mysqlDialect(url: string, options: OpenStoreOptions): Dialect {
