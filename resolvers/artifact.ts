@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { MetadataArtifact } from '../src/mlmd/metadata-records.js';
 import type { RequestContext } from '../src/server/request-context.js';
@@ -11,6 +11,7 @@ import { Node } from './node-interface.js';
 import { DateTime, JSONObject, toDate } from './scalars.js';
 
 @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'An ML-Metadata artifact, visible through the run contexts it is attributed to.' })
 export class Artifact extends Node {
   readonly __typename = 'Artifact';

@@ -1,7 +1,7 @@
-import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import type { AccessRequest } from '../src/authz/access-request.js';
-import { isNamespaced, type AuthzRule } from '../src/authz/authz-rule.js';
+import type { AccessRequest, KfpResource } from '../src/authz/access-request.js';
+import { isNamespaced, type AuthzRule, type Namespaced } from '../src/authz/authz-rule.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../src/errors/domain-errors.js';
 import { fromGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
@@ -29,12 +29,46 @@ function readRuleOf(info: GraphQLResolveInfo, typename: string): AuthzRule | und
   return ruleOf(type?.extensions);
 }
 
+/**
+ * The namespaces an object may be checked in: its `namespace`, then, for ML-Metadata linked into several
+ * tenants' runs (an artifact KFP's cache reused), every other namespace it carries in `namespaces`.
+ */
+function guardNamespacesOf(value: Namespaced): readonly (string | null)[] {
+  const more = (value as { readonly namespaces?: unknown }).namespaces;
+  if (!Array.isArray(more)) return [value.namespace];
+  return [value.namespace, ...more.filter((n): n is string => typeof n === 'string' && n !== value.namespace)];
+}
+
+/** Allowed in any of the object's namespaces; asked one at a time so a single-tenant object costs one decision. */
+export async function allowsOnObject(ctx: RequestContext, value: Namespaced, resource: KfpResource, verb: string): Promise<boolean> {
+  for (const namespace of guardNamespacesOf(value)) {
+    if (await ctx.authz.allows({ namespace, resource, verb })) return true;
+  }
+  return false;
+}
+
 async function requireVisibleResult(ctx: RequestContext, info: GraphQLResolveInfo, value: unknown): Promise<void> {
   if (value === null || value === undefined) return;
   const typename = (value as { readonly __typename?: string }).__typename;
   const rule = typename ? readRuleOf(info, typename) : undefined;
   if (!rule?.resource || !rule.verb || !isNamespaced(value)) throw new Error(`no read rule for ${typename ?? 'an untyped result'}`);
-  await ctx.authz.requireVisible({ namespace: value.namespace, resource: rule.resource, verb: rule.verb }, `${typename}`);
+  if (!(await allowsOnObject(ctx, value, rule.resource, rule.verb))) throw new NotFoundError(`${typename} not found`);
+}
+
+/** PARENT: the field's rule on the object it belongs to; denied → FORBIDDEN (the field is null). */
+async function requireOnParent(ctx: RequestContext, value: Namespaced, resource: KfpResource, verb: string): Promise<void> {
+  if (guardNamespacesOf(value).length > 1 && (await allowsOnObject(ctx, value, resource, verb))) return;
+  await ctx.authz.require({ namespace: value.namespace, resource, verb });
+}
+
+/**
+ * A lookup's own "not found" must read exactly like the guard's denial (`<Type> not found`), or the wording
+ * would tell a stranger which IDs exist. Lookups of an interface (`node`) already name the ID's type.
+ */
+function uniformNotFound(info: GraphQLResolveInfo, error: unknown): unknown {
+  if (!(error instanceof NotFoundError)) return error;
+  const type = getNamedType(info.returnType);
+  return isObjectType(type) ? new NotFoundError(`${type.name} not found`) : error;
 }
 
 /**
@@ -67,11 +101,11 @@ export const authzMiddleware: MiddlewareFn<RequestContext> = async ({ root, args
       return next();
     case 'PARENT': {
       if (!isNamespaced(root)) throw new Error(`${info.parentType.name}.${info.fieldName}: guarded object has no namespace`);
-      await ctx.authz.require({ namespace: root.namespace, resource: required(rule.resource), verb: required(rule.verb) });
+      await requireOnParent(ctx, root, required(rule.resource), required(rule.verb));
       return next();
     }
     case 'RESULT': {
-      const result: unknown = await next();
+      const result: unknown = await next().catch((error: unknown) => Promise.reject(uniformNotFound(info, error)));
       if (Array.isArray(result)) {
         const visible = await Promise.all(
           result.map((item) => requireVisibleResult(ctx, info, item).then(() => true, (error) => (error instanceof NotFoundError ? false : Promise.reject(error)))),
@@ -96,7 +130,7 @@ export const authzMiddleware: MiddlewareFn<RequestContext> = async ({ root, args
       const target = await loadNode(ctx, decoded, rule.argument);
       if (!target) throw new NotFoundError(`${decoded.type} not found`);
       await requireVisibleResult(ctx, info, target);
-      await ctx.authz.require({ namespace: target.namespace, resource: required(rule.resource), verb: required(rule.verb) });
+      await requireOnParent(ctx, target, required(rule.resource), required(rule.verb));
       return next();
     }
   }

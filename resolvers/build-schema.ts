@@ -4,14 +4,16 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchemaSync } from 'type-graphql';
 import { authzDirective } from './authz-directive.js';
 import { authzMiddleware } from './authz-middleware.js';
+import { toSubgraphSchema } from './federation-subgraph.js';
 import { resolverClasses } from './index.js';
+import { unusedPubSub } from './run-subscription.js';
 import { DateTime, JSONObject } from './scalars.js';
 
 let built: GraphQLSchema | undefined;
 
-/** The executable schema: the resolvers, the @authz directive and its enforcing middleware. Built once. */
-export function buildKfpSchema(): GraphQLSchema {
-  built ??= buildSchemaSync({
+/** The type-graphql schema: the resolvers, the @authz directive and its enforcing middleware. */
+function buildResolverSchema(): GraphQLSchema {
+  return buildSchemaSync({
     resolvers: resolverClasses,
     globalMiddlewares: [authzMiddleware],
     directives: [authzDirective],
@@ -20,8 +22,17 @@ export function buildKfpSchema(): GraphQLSchema {
       { type: Object, scalar: JSONObject },
     ],
     orphanedTypes: [],
+    pubSub: unusedPubSub,
     validate: false,
   });
+}
+
+/**
+ * The executable schema the server serves: the resolver schema as a Federation v2 subgraph (`_service`,
+ * `_entities` authorized like `node`; resolvers/federation-subgraph.ts). Built once.
+ */
+export function buildKfpSchema(): GraphQLSchema {
+  built ??= toSubgraphSchema(buildResolverSchema());
   return built;
 }
 
@@ -29,4 +40,3 @@ export function buildKfpSchema(): GraphQLSchema {
 export function printKfpSchema(schema: GraphQLSchema = buildKfpSchema()): string {
   return `${printSchemaWithDirectives(lexicographicSortSchema(schema))}\n`;
 }
-

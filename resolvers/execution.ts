@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { MetadataEvent, MetadataExecution } from '../src/mlmd/metadata-records.js';
 import type { RequestContext } from '../src/server/request-context.js';
@@ -14,6 +14,7 @@ const INPUTS = new Set(['INPUT', 'DECLARED_INPUT', 'INTERNAL_INPUT']);
 const OUTPUTS = new Set(['OUTPUT', 'DECLARED_OUTPUT', 'INTERNAL_OUTPUT', 'PENDING_OUTPUT']);
 
 @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'An ML-Metadata execution (a pipeline task), visible through its run context.' })
 export class Execution extends Node {
   readonly __typename = 'Execution';

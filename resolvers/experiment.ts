@@ -1,4 +1,4 @@
-import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Directive, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { ExperimentRow } from '../src/store/database.js';
@@ -12,6 +12,7 @@ import { Run, RunConnection } from './run.js';
 import { DateTime, toDate } from './scalars.js';
 
 @Authz({ resource: 'experiments', verb: 'get', target: 'PARENT' })
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'A group of runs in one namespace (a KFP experiment).' })
 export class Experiment extends Node {
   readonly __typename = 'Experiment';

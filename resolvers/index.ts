@@ -10,6 +10,11 @@ import { PipelineFieldResolver } from './pipeline.js';
 import { QueryResolver } from './query.js';
 import { RecurringRunFieldResolver } from './recurring-run.js';
 import { RunFieldResolver } from './run.js';
+import { RecurringRunMutations } from './recurring-run-mutations.js';
+import { RunMutations } from './run-mutations.js';
+import { RunSubscription } from './run-subscription.js';
+import { RunWorkflowFieldResolver } from './run-workflow.js';
+import { ArtifactDownloadResolver } from './artifact-download.js';
 
 /** Every resolver class; the schema is built from exactly these. */
 // eslint-disable-next-line @typescript-eslint/ban-types
@@ -25,4 +30,9 @@ export const resolverClasses: NonEmptyArray<Function> = [
   ExecutionFieldResolver,
   ExperimentMutations,
   PipelineMutations,
+  RunMutations,
+  RecurringRunMutations,
+  RunWorkflowFieldResolver,
+  RunSubscription,
+  ArtifactDownloadResolver,
 ];

@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, InputType, ObjectType, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, InputType, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import { encodeCursor as encodeMetadataCursor } from '../src/mlmd/keyset-cursor.js';
 import type { RequestContext } from '../src/server/request-context.js';
@@ -18,6 +18,7 @@ import { RunListArgs, runFilterOf } from './run-list-args.js';
 import { Run, RunConnection } from './run.js';
 
 @Authz({ resource: 'experiments', verb: 'list', target: 'PARENT' })
+@Directive('@key(fields: "name")')
 @ObjectType({ implements: Node, description: 'A tenant: a Kubeflow Profile and its namespace.' })
 export class Namespace extends Node {
   readonly __typename = 'Namespace';

@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { RunRow } from '../src/store/database.js';
@@ -15,6 +15,7 @@ import { RecurringRun } from './recurring-run.js';
 import { DateTime, JSONObject, toDate } from './scalars.js';
 
 @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'One execution of a pipeline version: an Argo Workflow in the namespace, and its record.' })
 export class Run extends Node {
   readonly __typename = 'Run';

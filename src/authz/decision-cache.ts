@@ -7,6 +7,23 @@ export interface DecisionCacheOptions {
   readonly allowedTtlMs: number;
   readonly deniedTtlMs: number;
   readonly maxEntries: number;
+  /** The clock TTLs are measured with, in ms; `performance.now` unless a test drives time. */
+  readonly now?: () => number;
+}
+
+/** An answer and whether it may be remembered: a denial because the API server failed must not be. */
+export interface Decision {
+  readonly allowed: boolean;
+  readonly cacheable: boolean;
+}
+
+/** An authorizer that can tell a real answer from a fail-closed one (SubjectAccessReviewAuthorizer). */
+export interface DecisionSource {
+  decide(identity: Identity, request: AccessRequest): Promise<Decision>;
+}
+
+function isDecisionSource(value: Authorizer): value is Authorizer & DecisionSource {
+  return typeof (value as Partial<DecisionSource>).decide === 'function';
 }
 
 /**
@@ -23,7 +40,12 @@ export class CachingAuthorizer implements Authorizer {
   constructor(inner: Authorizer, options: DecisionCacheOptions) {
     this.#inner = inner;
     this.#options = options;
-    this.#decisions = new LRUCache<string, boolean>({ max: options.maxEntries, ttlAutopurge: false });
+    this.#decisions = new LRUCache<string, boolean>({
+      max: options.maxEntries,
+      ttlAutopurge: false,
+      // A given clock is read on every check: lru-cache otherwise reuses one reading for `ttlResolution` ms.
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+    });
   }
 
   isAllowed(identity: Identity, request: AccessRequest): Promise<boolean> {
@@ -32,13 +54,18 @@ export class CachingAuthorizer implements Authorizer {
     if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
-    const decision = this.#inner
-      .isAllowed(identity, request)
-      .then((allowed) => {
+    const inner = this.#inner;
+    // `new Promise` turns a synchronous throw into a rejection as well.
+    const decision = new Promise<Decision>((resolve) =>
+      resolve(isDecisionSource(inner) ? inner.decide(identity, request) : inner.isAllowed(identity, request).then((allowed) => ({ allowed, cacheable: true }))),
+    )
+      .then(({ allowed, cacheable }) => {
         const ttl = allowed ? this.#options.allowedTtlMs : this.#options.deniedTtlMs;
-        if (ttl > 0) this.#decisions.set(key, allowed, { ttl });
+        if (cacheable && ttl > 0) this.#decisions.set(key, allowed, { ttl });
         return allowed;
       })
+      // A failure (or an inner authorizer that breaks its promise not to throw) denies and is not cached.
+      .catch(() => false)
       .finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, decision);
     return decision;

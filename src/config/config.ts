@@ -70,6 +70,8 @@ const settings = z
     GRAPHIQL: flag.default(true),
 
     SYNC: flag.default(true),
+    /** How long `Run.workflow` waits for the live Workflow before answering with the stored snapshot. */
+    WORKFLOW_READ_TIMEOUT_MS: positiveInt.default(3_000),
     LEADER_ELECTION_NAMESPACE: z.string().min(1).optional(),
     LEASE_DURATION_MS: positiveInt.default(15_000),
     POD_NAME: z.string().min(1).optional(),

@@ -3,7 +3,7 @@ import { walkLineage, type LineageLimits, type LineageRequest } from './lineage-
 import type { LineageGraph, MetadataArtifact, MetadataEvent, MetadataExecution, MetadataPage, MetadataPropertySet } from './metadata-records.js';
 import type { MetadataScope } from './metadata-scope.js';
 import type { MetadataTables } from './metadata-tables.js';
-import { eventsBy } from './event-lookup.js';
+import { eventsBy, eventsWithArtifacts, eventsWithExecutions, type EventsWithArtifacts, type EventsWithExecutions } from './event-lookup.js';
 import { artifactsByIds, artifactsByRunIds, executionsByIds, executionsByRunIds } from './node-lookup.js';
 import { listArtifacts, listExecutions, type ArtifactFilter, type ExecutionFilter, type PageRequest } from './node-listing.js';
 import { propertiesOf, type PropertyOwner } from './property-lookup.js';
@@ -58,6 +58,19 @@ export class MetadataReader {
     return eventsBy(this.#db, 'artifact', ids, scope);
   }
 
+  /**
+   * Events of executions with the artifacts at their other end, in one statement per 500 ids (for
+   * `Execution.inputs/outputs`, which would otherwise need a second round trip for the artifacts).
+   */
+  eventsWithArtifactsByExecutionIds(ids: readonly number[], scope?: MetadataScope): Promise<EventsWithArtifacts> {
+    return eventsWithArtifacts(this.#db, ids, scope);
+  }
+
+  /** Events of artifacts with the executions at their other end (`Artifact.producer/consumers`). */
+  eventsWithExecutionsByArtifactIds(ids: readonly number[], scope?: MetadataScope): Promise<EventsWithExecutions> {
+    return eventsWithExecutions(this.#db, ids, scope);
+  }
+
   /** A run's executions, oldest first; a run outside the scope has none. */
   executionsByRunIds(runIds: readonly string[], scope: MetadataScope): Promise<Map<string, MetadataExecution[]>> {
     return executionsByRunIds(this.#db, runIds, scope);
@@ -85,3 +98,4 @@ export class MetadataReader {
 export type { ArtifactFilter, ExecutionFilter, PageRequest } from './node-listing.js';
 export type { LineageDirection, LineageRequest } from './lineage-walk.js';
 export type { PropertyOwner } from './property-lookup.js';
+export type { EventsWithArtifacts, EventsWithExecutions } from './event-lookup.js';

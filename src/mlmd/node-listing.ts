@@ -78,7 +78,7 @@ export async function listArtifacts(db: Kysely<MetadataTables>, scope: MetadataS
     .orderBy('a.id', 'desc')
     .limit(request.first + 1)
     .execute();
-  return page(await toArtifacts(db, rows), request.first);
+  return page(toArtifacts(rows), request.first);
 }
 
 export async function listExecutions(db: Kysely<MetadataTables>, scope: MetadataScope, request: PageRequest<ExecutionFilter>): Promise<MetadataPage<MetadataExecution>> {
@@ -111,5 +111,5 @@ export async function listExecutions(db: Kysely<MetadataTables>, scope: Metadata
     .orderBy('x.id', 'desc')
     .limit(request.first + 1)
     .execute();
-  return page(await toExecutions(db, rows), request.first);
+  return page(toExecutions(rows), request.first);
 }

@@ -7,8 +7,8 @@ import { artifactVisible, executionVisible, runContextIds } from './scope-condit
 import { chunksOf, distinct } from './sql-chunks.js';
 
 /**
- * Batched lookups of artifacts and executions by id and by run: one statement per 500 keys for the rows, then
- * one per 500 rows found for their namespaces.
+ * Batched lookups of artifacts and executions by id and by run: one statement per 500 keys, the rows with their
+ * namespaces (node-records.ts).
  */
 
 export async function artifactsByIds(db: Kysely<MetadataTables>, ids: readonly number[], scope: MetadataScope): Promise<Map<number, MetadataArtifact>> {
@@ -22,7 +22,7 @@ export async function artifactsByIds(db: Kysely<MetadataTables>, ids: readonly n
         .execute()),
     );
   }
-  return new Map((await toArtifacts(db, rows)).map((artifact) => [artifact.id, artifact]));
+  return new Map(toArtifacts(rows).map((artifact) => [artifact.id, artifact]));
 }
 
 export async function executionsByIds(db: Kysely<MetadataTables>, ids: readonly number[], scope: MetadataScope): Promise<Map<number, MetadataExecution>> {
@@ -36,7 +36,7 @@ export async function executionsByIds(db: Kysely<MetadataTables>, ids: readonly 
         .execute()),
     );
   }
-  return new Map((await toExecutions(db, rows)).map((execution) => [execution.id, execution]));
+  return new Map(toExecutions(rows).map((execution) => [execution.id, execution]));
 }
 
 /**
@@ -57,7 +57,7 @@ export async function artifactsByRunIds(db: Kysely<MetadataTables>, runIds: read
       .orderBy('a.create_time_since_epoch')
       .orderBy('a.id')
       .execute();
-    const records = await toArtifacts(db, rows);
+    const records = toArtifacts(rows);
     rows.forEach((row, i) => byRun.get(row.run_id)?.push(records[i] as MetadataArtifact));
   }
   return byRun;
@@ -76,7 +76,7 @@ export async function executionsByRunIds(db: Kysely<MetadataTables>, runIds: rea
       .orderBy('x.create_time_since_epoch')
       .orderBy('x.id')
       .execute();
-    const records = await toExecutions(db, rows);
+    const records = toExecutions(rows);
     rows.forEach((row, i) => byRun.get(row.run_id)?.push(records[i] as MetadataExecution));
   }
   return byRun;

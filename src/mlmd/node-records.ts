@@ -3,20 +3,24 @@ import type { MetadataArtifact, MetadataExecution } from './metadata-records.js'
 import type { MetadataTables } from './metadata-tables.js';
 import { artifactStateName, DISPLAY_NAME_PROPERTY, executionStateName, KFP_TYPES, NAMESPACE_PROPERTY, TYPE_KINDS } from './mlmd-enums.js';
 import { IS_CUSTOM } from './scope-conditions.js';
-import { chunksOf, distinct } from './sql-chunks.js';
+import { migrationDialect } from '../store/migration-types.js';
 
 /**
- * The SELECTs that turn Artifact and Execution rows into records: one statement for the rows (joined with their
- * type and `display_name`), one for the namespaces of all of them. Callers add their WHERE and ORDER BY.
+ * The SELECTs that turn Artifact and Execution rows into records, in one statement: the rows joined with their
+ * type and `display_name`, and the namespaces of their system.PipelineRun contexts gathered by a correlated
+ * subquery into a JSON array (so a keyset LIMIT still counts nodes, not node×namespace pairs). Callers add their
+ * WHERE and ORDER BY. Folding the namespaces in saves a round trip per batch: the dashboard query's budget of
+ * six statements depends on it.
  */
 export function selectArtifactRows(db: Kysely<MetadataTables>) {
+  const aggregate = jsonArrayAggregate(db);
   return db
     .selectFrom('Artifact as a')
     .innerJoin('Type as at', 'at.id', 'a.type_id')
     .leftJoin('ArtifactProperty as adn', (join) =>
       join.onRef('adn.artifact_id', '=', 'a.id').on('adn.name', '=', DISPLAY_NAME_PROPERTY).on('adn.is_custom_property', '=', IS_CUSTOM),
     )
-    .select([
+    .select((eb) => [
       'a.id',
       'at.name as type_name',
       'a.uri',
@@ -25,17 +29,30 @@ export function selectArtifactRows(db: Kysely<MetadataTables>) {
       'a.state',
       'a.create_time_since_epoch',
       'a.last_update_time_since_epoch',
+      eb
+        .selectFrom('Attribution as na')
+        .innerJoin('Context as nc', 'nc.id', 'na.context_id')
+        .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
+        .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
+        .whereRef('na.artifact_id', '=', 'a.id')
+        .where('nt.name', '=', KFP_TYPES.pipelineRun)
+        .where('nt.type_kind', '=', TYPE_KINDS.context)
+        .where('np.name', '=', NAMESPACE_PROPERTY)
+        .where('np.is_custom_property', '=', IS_CUSTOM)
+        .select((sub) => sub.fn<unknown>(aggregate, [sub.ref('np.string_value')]).as('agg'))
+        .as('namespaces_json'),
     ]);
 }
 
 export function selectExecutionRows(db: Kysely<MetadataTables>) {
+  const aggregate = jsonArrayAggregate(db);
   return db
     .selectFrom('Execution as x')
     .innerJoin('Type as xt', 'xt.id', 'x.type_id')
     .leftJoin('ExecutionProperty as xdn', (join) =>
       join.onRef('xdn.execution_id', '=', 'x.id').on('xdn.name', '=', DISPLAY_NAME_PROPERTY).on('xdn.is_custom_property', '=', IS_CUSTOM),
     )
-    .select([
+    .select((eb) => [
       'x.id',
       'xt.name as type_name',
       'x.name',
@@ -43,7 +60,25 @@ export function selectExecutionRows(db: Kysely<MetadataTables>) {
       'x.last_known_state',
       'x.create_time_since_epoch',
       'x.last_update_time_since_epoch',
+      eb
+        .selectFrom('Association as na')
+        .innerJoin('Context as nc', 'nc.id', 'na.context_id')
+        .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
+        .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
+        .whereRef('na.execution_id', '=', 'x.id')
+        .where('nt.name', '=', KFP_TYPES.pipelineRun)
+        .where('nt.type_kind', '=', TYPE_KINDS.context)
+        .where('np.name', '=', NAMESPACE_PROPERTY)
+        .where('np.is_custom_property', '=', IS_CUSTOM)
+        .select((sub) => sub.fn<unknown>(aggregate, [sub.ref('np.string_value')]).as('agg'))
+        .as('namespaces_json'),
     ]);
+}
+
+/** The JSON array aggregate of each dialect (JSON_ARRAYAGG needs MySQL 5.7.22 / MariaDB 10.5). */
+function jsonArrayAggregate(db: Kysely<MetadataTables>): string {
+  const dialect = migrationDialect(db as unknown as Kysely<unknown>);
+  return dialect === 'postgres' ? 'json_agg' : dialect === 'mysql' ? 'json_arrayagg' : 'json_group_array';
 }
 
 export interface ArtifactRow {
@@ -55,6 +90,8 @@ export interface ArtifactRow {
   readonly state: number | null;
   readonly create_time_since_epoch: number;
   readonly last_update_time_since_epoch: number;
+  /** JSON array text (SQLite, MySQL), a parsed array (PostgreSQL's json type), or NULL when there is none. */
+  readonly namespaces_json: unknown;
 }
 
 export interface ExecutionRow {
@@ -65,64 +102,20 @@ export interface ExecutionRow {
   readonly last_known_state: number | null;
   readonly create_time_since_epoch: number;
   readonly last_update_time_since_epoch: number;
+  readonly namespaces_json: unknown;
 }
 
 /** MLMD writes '' rather than NULL for an unnamed node in some versions; both mean "use display_name". */
 const nameOf = (name: string | null, displayName: string | null): string | null => (name !== null && name !== '' ? name : displayName);
 
-/** Namespaces of the run contexts each artifact is attributed to: one statement per 500 ids. */
-async function artifactNamespaces(db: Kysely<MetadataTables>, ids: readonly number[]): Promise<Map<number, string[]>> {
-  const byId = new Map<number, string[]>();
-  for (const chunk of chunksOf(distinct(ids))) {
-    const rows = await db
-      .selectFrom('Attribution as na')
-      .innerJoin('Context as nc', 'nc.id', 'na.context_id')
-      .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
-      .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
-      .where('na.artifact_id', 'in', chunk)
-      .where('nt.name', '=', KFP_TYPES.pipelineRun)
-      .where('nt.type_kind', '=', TYPE_KINDS.context)
-      .where('np.name', '=', NAMESPACE_PROPERTY)
-      .where('np.is_custom_property', '=', IS_CUSTOM)
-      .select(['na.artifact_id as owner_id', 'np.string_value as namespace'])
-      .execute();
-    collect(byId, rows);
-  }
-  return byId;
+/** The distinct, sorted namespaces of an aggregated `namespaces_json` value; NULL entries are skipped. */
+function namespacesOf(value: unknown): string[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed)) return [];
+  return [...new Set(parsed.filter((item): item is string => typeof item === 'string'))].sort();
 }
 
-async function executionNamespaces(db: Kysely<MetadataTables>, ids: readonly number[]): Promise<Map<number, string[]>> {
-  const byId = new Map<number, string[]>();
-  for (const chunk of chunksOf(distinct(ids))) {
-    const rows = await db
-      .selectFrom('Association as na')
-      .innerJoin('Context as nc', 'nc.id', 'na.context_id')
-      .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
-      .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
-      .where('na.execution_id', 'in', chunk)
-      .where('nt.name', '=', KFP_TYPES.pipelineRun)
-      .where('nt.type_kind', '=', TYPE_KINDS.context)
-      .where('np.name', '=', NAMESPACE_PROPERTY)
-      .where('np.is_custom_property', '=', IS_CUSTOM)
-      .select(['na.execution_id as owner_id', 'np.string_value as namespace'])
-      .execute();
-    collect(byId, rows);
-  }
-  return byId;
-}
-
-function collect(byId: Map<number, string[]>, rows: readonly { owner_id: number; namespace: string | null }[]): void {
-  for (const row of rows) {
-    if (row.namespace === null) continue;
-    const id = Number(row.owner_id);
-    const list = byId.get(id) ?? [];
-    if (!list.includes(row.namespace)) list.push(row.namespace);
-    byId.set(id, list);
-  }
-}
-
-export async function toArtifacts(db: Kysely<MetadataTables>, rows: readonly ArtifactRow[]): Promise<MetadataArtifact[]> {
-  const namespaces = rows.length === 0 ? new Map<number, string[]>() : await artifactNamespaces(db, rows.map((r) => Number(r.id)));
+export function toArtifacts(rows: readonly ArtifactRow[]): MetadataArtifact[] {
   return rows.map((row) => {
     const id = Number(row.id);
     return {
@@ -133,13 +126,12 @@ export async function toArtifacts(db: Kysely<MetadataTables>, rows: readonly Art
       state: artifactStateName(row.state === null ? null : Number(row.state)),
       createdAt: Number(row.create_time_since_epoch),
       updatedAt: Number(row.last_update_time_since_epoch),
-      namespaces: (namespaces.get(id) ?? []).sort(),
+      namespaces: namespacesOf(row.namespaces_json),
     };
   });
 }
 
-export async function toExecutions(db: Kysely<MetadataTables>, rows: readonly ExecutionRow[]): Promise<MetadataExecution[]> {
-  const namespaces = rows.length === 0 ? new Map<number, string[]>() : await executionNamespaces(db, rows.map((r) => Number(r.id)));
+export function toExecutions(rows: readonly ExecutionRow[]): MetadataExecution[] {
   return rows.map((row) => {
     const id = Number(row.id);
     return {
@@ -149,7 +141,7 @@ export async function toExecutions(db: Kysely<MetadataTables>, rows: readonly Ex
       state: executionStateName(row.last_known_state === null ? null : Number(row.last_known_state)),
       createdAt: Number(row.create_time_since_epoch),
       updatedAt: Number(row.last_update_time_since_epoch),
-      namespaces: (namespaces.get(id) ?? []).sort(),
+      namespaces: namespacesOf(row.namespaces_json),
     };
   });
 }

@@ -14,10 +14,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const details = Object.keys(original.details).length > 0 ? original.details : undefined;
     return { ...formatted, message: original.message, extensions: { code: original.code, ...(details ? { details } : {}) } };
   }
-  if (error instanceof GraphQLError && original === undefined) {
+  // Apollo wraps graphql-js's own parse/validation/coercion errors (and armor's limits) in its ValidationError,
+  // SyntaxError or UserInputError with the original GraphQLError as `originalError`; those describe the query.
+  if (error instanceof GraphQLError && (original === undefined || original === null || original instanceof GraphQLError)) {
     const code = formatted.extensions?.['code'];
     return {
-      message: formatted.message,
+      // graphql-armor words its depth/alias/cost refusals "Syntax Error: …", which they are not.
+      message: formatted.message.replace(/^Syntax Error: (?=.*\blimit of\b)/, ''),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },

@@ -27,7 +27,7 @@ export function loadGraphiqlAssets(): ReadonlyMap<string, StaticAsset> {
   );
 }
 
-const escapeForScript = (value: string) => JSON.stringify(value).replace(/</g, '\\u003c');
+const escapeForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 const DEFAULT_QUERY = `# kfp-graph: one API over every namespace you may see.
 query Dashboard {
@@ -52,6 +52,7 @@ export function graphiqlPage(options: { readonly endpoint: string; readonly defa
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>kfp-graph GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/graphiql/graphiql.min.css">
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
@@ -61,7 +62,9 @@ export function graphiqlPage(options: { readonly endpoint: string; readonly defa
 <script src="/graphiql/react-dom.production.min.js"></script>
 <script src="/graphiql/graphiql.min.js"></script>
 <script>
-  const fetcher = GraphiQL.createFetcher({ url: ${escapeForScript(options.endpoint)} });
+  // The preset headers also go with the schema introspection GraphiQL sends before its header editor is
+  // mounted; whatever the editor holds is merged over them for each request.
+  const fetcher = GraphiQL.createFetcher({ url: ${escapeForScript(options.endpoint)}, headers: ${escapeForScript(options.defaultHeaders ?? {})} });
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher,

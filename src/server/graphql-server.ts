@@ -1,5 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
@@ -51,13 +55,24 @@ export function createGraphqlServer(schema: GraphQLSchema, config: Config, logge
     maxDepth: { n: config.MAX_DEPTH },
     costLimit: { maxCost: config.MAX_COST },
     maxAliases: { n: config.MAX_ALIASES },
-    maxTokens: { n: config.MAX_TOKENS },
+    // Armor's Apollo token plugin re-parses in `parsingDidStart` and throws from a plugin hook, which Apollo
+    // answers with a 500; graphql-js enforces the same limit inside Apollo's own parse (`parseOptions`), a 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
   }).protect();
   return new ApolloServer<RequestContext>({
     schema,
     // Armor's plugins are written for any context; Apollo's typing wants them per context type.
-    plugins: [...(armor.plugins as ApolloServerPlugin<RequestContext>[]), ApolloServerPluginLandingPageDisabled(), observabilityPlugin(metrics, logger)],
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
+      ApolloServerPluginLandingPageDisabled(),
+      // The schema is a federation subgraph, for which Apollo would switch on inline traces (ftv1) for any caller
+      // sending `apollo-federation-include-trace`: timings and error details of our resolvers. No Apollo Studio here.
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      observabilityPlugin(metrics, logger),
+    ],
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

@@ -39,9 +39,38 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.end(body);
 }
 
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
+/** The spec's media type when the client asked for it, else the legacy `application/json`. */
+function responseTypeFor(req: IncomingMessage | undefined): string {
+  const accept = (req?.headers.accept ?? '').toLowerCase();
+  return `${accept.includes(GRAPHQL_RESPONSE_JSON) ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8`;
+}
+
 /** A GraphQL-shaped error for failures before execution (identity, body size), as the spec's JSON. */
-function sendGraphqlError(res: ServerResponse, status: number, code: string, message: string): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+function sendGraphqlError(res: ServerResponse, status: number, code: string, message: string, req?: IncomingMessage): void {
+  send(res, status, responseTypeFor(req), JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** Codes of GraphQL request errors: the document or its variables, not the HTTP request, are at fault. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * GraphQL over HTTP: with `application/graphql-response+json` a request error (parse, validation, variables) is
+ * a 400, as Apollo answers; with the legacy `application/json` the spec says a well-formed HTTP request gets 200
+ * whatever GraphQL thought of the document, so that old clients read the `errors`. Anything else Apollo
+ * refused with 400 (CSRF, a body without a query) stays 400.
+ */
+function legacyStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !(contentType ?? '').toLowerCase().startsWith('application/json')) return status;
+  try {
+    const parsed = JSON.parse(body) as { readonly data?: unknown; readonly errors?: readonly { readonly extensions?: { readonly code?: unknown } }[] };
+    const errors = parsed.errors ?? [];
+    const requestErrors = errors.length > 0 && parsed.data === undefined && errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
+    return requestErrors ? 200 : status;
+  } catch {
+    return status;
+  }
 }
 
 function requestIdOf(req: IncomingMessage): string {
@@ -73,7 +102,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       identity = await resolveIdentity(req.headersDistinct, identitySettings, deps.tokens);
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message);
+      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
       return undefined;
     }
     let body: unknown;
@@ -84,7 +113,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         try {
           body = JSON.parse(text);
         } catch {
-          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON');
+          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req);
           return identity.user;
         }
       } else {
@@ -108,13 +137,14 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       timeout,
     ]).finally(() => clearTimeout(timer));
     if (response === 'timeout') {
-      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`);
+      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req);
       return identity.user;
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = legacyStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -171,11 +201,11 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     handle()
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) {
-          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message);
+          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message, req);
           return;
         }
         logger.error('request failed', { requestId, error });
-        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error');
+        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error', req);
         else res.end();
       })
       .finally(() => {

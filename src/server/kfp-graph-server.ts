@@ -11,6 +11,11 @@ import { seedDemoData } from '../demo/demo-data.js';
 import { KubeTokenReviewer } from '../identity/token-reviewer.js';
 import { connectCluster, type ClusterConnection } from '../kube/cluster-connection.js';
 import { ProfileNamespaceDirectory } from '../kube/profile-namespace-directory.js';
+import { KubeScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
+import { KubeWorkflowClient } from '../kube/workflow-client.js';
+import { RunEvents } from '../sync/run-events.js';
+import { startSync } from '../sync/start-sync.js';
+import type { SyncController } from '../sync/sync-controller.js';
 import type { MetadataTables } from '../mlmd/metadata-tables.js';
 import { openMetadataStore } from '../mlmd/open-metadata-store.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -18,7 +23,9 @@ import { openStore, type StoreHandle } from '../store/store-handle.js';
 import { DEMO_USER } from '../demo/tenants.js';
 import { loadGraphiqlAssets } from './graphiql-assets.js';
 import { createGraphqlServer } from './graphql-server.js';
+import { startGraphqlWsServer } from './graphql-ws-server.js';
 import { createHttpHandler } from './http-handler.js';
+import { warningsPlugin } from './warnings-plugin.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 
@@ -28,6 +35,8 @@ export interface RunningKfpGraph {
   readonly app: AppServices;
   readonly cluster: ClusterConnection;
   readonly authorizer: { readonly reviews: SubjectAccessReviewAuthorizer; readonly cache: CachingAuthorizer };
+  /** The sync controller, when SYNC is on. */
+  readonly sync: SyncController | null;
   close(): Promise<void>;
 }
 
@@ -74,20 +83,53 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       deniedTtlMs: config.AUTHZ_DENIED_TTL_MS,
       maxEntries: config.AUTHZ_CACHE_SIZE,
     });
-    const app = createAppServices({ config, store, ...(metadataStore ? { metadataStore } : {}), directory, authorizer: cache });
+    const workflows = new KubeWorkflowClient(cluster.kubeConfig);
+    const scheduledWorkflows = new KubeScheduledWorkflowClient(cluster.kubeConfig);
+    const runEvents = new RunEvents();
+    const app = createAppServices({
+      config,
+      store,
+      ...(metadataStore ? { metadataStore } : {}),
+      directory,
+      authorizer: cache,
+      workflows,
+      scheduledWorkflows,
+      runEvents,
+      onCleanupError: (error, what) => logger.error('cleanup failed; object left behind', { error, what }),
+    });
 
     if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
 
+    let sync: SyncController | null = null;
+    if (config.SYNC) {
+      const controller = await startSync({
+        config,
+        kubeConfig: cluster.kubeConfig,
+        store,
+        directory,
+        workflows,
+        scheduledWorkflows,
+        creatorAuthorizer: reviews,
+        events: runEvents,
+        logger: logger.child({ component: 'sync' }),
+      });
+      sync = controller;
+      cleanups.push(() => controller.stop());
+    }
+
     const metrics = new ServerMetrics(options.metricsDefaults ?? true);
-    const apollo = createGraphqlServer(buildKfpSchema(), config, logger, metrics);
+    const schema = buildKfpSchema();
+    const apollo = createGraphqlServer(schema, config, logger, metrics);
+    apollo.addPlugin(warningsPlugin());
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
     const versionApi = cluster.kubeConfig.makeApiClient(VersionApi);
+    const tokens = new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES);
     const handler = createHttpHandler({
       app,
       apollo,
-      tokens: new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES),
+      tokens,
       logger,
       metrics,
       readiness: async () => ({
@@ -111,6 +153,8 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         }),
     );
+    const subscriptions = startGraphqlWsServer(server, schema, app, tokens, logger);
+    cleanups.push(() => subscriptions.close());
     const port = (server.address() as AddressInfo).port;
     const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
     return {
@@ -119,6 +163,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       app,
       cluster,
       authorizer: { reviews, cache },
+      sync,
       close: () => runCleanups(cleanups),
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { SHARED_FIXTURES } from '../support/shared-fixtures.js';
 import {
   CoordinationV1Api,
   CoreV1Api,
@@ -11,10 +12,10 @@ import {
 } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CRD_DIR, readYamlDocuments, type RunningEmulator } from '../../src/emulator/index.js';
+import { readYamlDocuments, type RunningEmulator } from '../../src/emulator/index.js';
 import { failure, kubeConfigFor, startDemoEmulator } from './emulator-harness.js';
 
-const helloWorld = readYamlDocuments(join(DEFAULT_CRD_DIR, '../argo/hello-world.yaml'))[0] ?? {};
+const helloWorld = readYamlDocuments(join(SHARED_FIXTURES, 'argo/hello-world.yaml'))[0] ?? {};
 const wf = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
 type Obj = KubernetesObject & Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+import { SHARED_KUBERNETES } from '../support/shared-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,10 +10,10 @@ import {
   type RoleBinding,
   type UserInfo,
 } from '../../src/authz/rbac/index.js';
-import { DEFAULT_CRD_DIR, readYamlDocuments, RBAC_FIXTURE_FILES } from '../../src/emulator/index.js';
+import { readYamlDocuments, RBAC_FIXTURE_FILES } from '../../src/emulator/index.js';
 
 // The real ClusterRoles of kubeflow/manifests and kubeflow/pipelines, aggregated as the controller would.
-const fixtures = RBAC_FIXTURE_FILES.flatMap((f) => readYamlDocuments(join(DEFAULT_CRD_DIR, 'kfp-multi-user-rbac', f)));
+const fixtures = RBAC_FIXTURE_FILES.flatMap((f) => readYamlDocuments(join(SHARED_KUBERNETES, 'kfp-multi-user-rbac', f)));
 const clusterRoles = aggregateClusterRoles(fixtures.filter((d) => d.kind === 'ClusterRole') as unknown as ClusterRole[]);
 
 function binding(name: string, namespace: string, role: string, subject: RoleBinding['subjects']): RoleBinding {

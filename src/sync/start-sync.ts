@@ -1,0 +1,78 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { Config } from '../config/config.js';
+import type { NamespaceDirectory } from '../kube/namespace-directory.js';
+import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
+import type { WorkflowClient } from '../kube/workflow-client.js';
+import { MetadataWriter } from '../mlmd/metadata-writer.js';
+import type { Logger } from '../server/logger.js';
+import type { StoreHandle } from '../store/store-handle.js';
+import { ControllerStateStore } from './controller-state-store.js';
+import { LeaseLeaderElector } from './lease-leader-elector.js';
+import type { RunEvents } from './run-events.js';
+import { SyncController } from './sync-controller.js';
+import { WorkflowRecorder } from './workflow-recorder.js';
+
+export const SYNC_LEASE_NAME = 'kfp-graph-sync';
+
+export interface SyncParts {
+  readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'>;
+  readonly kubeConfig: KubeConfig;
+  readonly store: StoreHandle;
+  readonly directory: NamespaceDirectory;
+  readonly workflows: WorkflowClient;
+  readonly scheduledWorkflows: ScheduledWorkflowClient;
+  /** Uncached: the creator of a recurring run is re-checked as of now. */
+  readonly creatorAuthorizer: Authorizer;
+  readonly events: RunEvents;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  /** Default true: elect a leader with a Lease. False: this replica always writes (tests, single binary). */
+  readonly leaderElection?: boolean;
+  readonly identity?: string;
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+/** Builds and starts the sync controller with its leader elector; `stop()` releases the lease. */
+export async function startSync(parts: SyncParts): Promise<SyncController> {
+  const now = parts.now ?? Date.now;
+  const recorder = new WorkflowRecorder({
+    db: parts.store.db,
+    metadata: new MetadataWriter(parts.store.db, parts.store.dialect),
+    directory: parts.directory,
+    workflows: parts.workflows,
+    scheduledWorkflows: parts.scheduledWorkflows,
+    creatorAuthorizer: parts.creatorAuthorizer,
+    now,
+  });
+  let controller: SyncController | undefined;
+  const elector = parts.leaderElection === false
+    ? null
+    : new LeaseLeaderElector(parts.kubeConfig, {
+        namespace: parts.config.LEADER_ELECTION_NAMESPACE ?? parts.config.CONTROL_PLANE_NAMESPACE,
+        name: SYNC_LEASE_NAME,
+        identity: parts.identity ?? parts.config.POD_NAME ?? `${hostname()}-${randomUUID().slice(0, 8)}`,
+        leaseDurationMs: parts.config.LEASE_DURATION_MS,
+        now,
+        onChange: (leader) => {
+          parts.logger?.info('sync: leadership changed', { leader });
+          controller?.leadershipChanged();
+        },
+        onError: (error) => parts.logger?.warn('sync: lease renewal failed', { error }),
+      });
+  controller = new SyncController({
+    kubeConfig: parts.kubeConfig,
+    workflows: parts.workflows,
+    recorder,
+    state: new ControllerStateStore(parts.store.db),
+    events: parts.events,
+    elector,
+    ...(parts.logger ? { logger: parts.logger } : {}),
+    now,
+    ...(parts.retry ? { retry: parts.retry } : {}),
+  });
+  await controller.start();
+  return controller;
+}
