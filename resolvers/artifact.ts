@@ -6,7 +6,7 @@ import { Authz } from './authz-directive.js';
 import { Connection } from './connection.js';
 import { ArtifactStateEnum } from './enums.js';
 import { Execution } from './execution.js';
-import { guardNamespace } from './metadata-node.js';
+import { guardNamespace, visibleNamespace } from './metadata-node.js';
 import { Node } from './node-interface.js';
 import { DateTime, JSONObject, toDate } from './scalars.js';
 
@@ -30,7 +30,7 @@ export class Artifact extends Node {
   @Field(() => ArtifactStateEnum)
   state!: ArtifactStateEnum;
 
-  @Field(() => String, { nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
+  /** The namespace the guard checks first (see metadata-node.ts); the GraphQL field shows the caller's own. */
   namespace!: string | null;
 
   @Field(() => DateTime)
@@ -59,6 +59,12 @@ export const ArtifactConnection = Connection(Artifact, 'Artifact');
 
 @Resolver(() => Artifact)
 export class ArtifactFieldResolver {
+  @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+  @FieldResolver(() => String, { name: 'namespace', nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
+  async namespaceName(@Root() artifact: Artifact, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return visibleNamespace(artifact.namespaces, await ctx.authz.metadataScope());
+  }
+
   @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => JSONObject, { description: 'Properties declared by the type.' })
   async properties(@Root() artifact: Artifact, @Ctx() ctx: RequestContext): Promise<Readonly<Record<string, unknown>>> {

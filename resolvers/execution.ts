@@ -6,7 +6,7 @@ import { Artifact } from './artifact.js';
 import { Authz } from './authz-directive.js';
 import { Connection } from './connection.js';
 import { ExecutionStateEnum } from './enums.js';
-import { guardNamespace } from './metadata-node.js';
+import { guardNamespace, visibleNamespace } from './metadata-node.js';
 import { Node } from './node-interface.js';
 import { DateTime, JSONObject, toDate } from './scalars.js';
 
@@ -19,6 +19,7 @@ const OUTPUTS = new Set(['OUTPUT', 'DECLARED_OUTPUT', 'INTERNAL_OUTPUT', 'PENDIN
 export class Execution extends Node {
   readonly __typename = 'Execution';
   localId!: number;
+  namespaces!: readonly string[];
 
   @Field(() => String, { description: 'The ML-Metadata type, e.g. system.ContainerExecution or system.DAGExecution.' })
   type!: string;
@@ -29,7 +30,7 @@ export class Execution extends Node {
   @Field(() => ExecutionStateEnum)
   state!: ExecutionStateEnum;
 
-  @Field(() => String, { nullable: true })
+  /** The namespace the guard checks first (see metadata-node.ts); the GraphQL field shows the caller's own. */
   namespace!: string | null;
 
   @Field(() => DateTime)
@@ -42,6 +43,7 @@ export class Execution extends Node {
     return Object.assign(new Execution(), {
       id: toGlobalId('Execution', record.id),
       localId: record.id,
+      namespaces: record.namespaces,
       type: record.type,
       name: record.name,
       state: record.state as ExecutionStateEnum,
@@ -63,6 +65,12 @@ async function artifactsOf(execution: Execution, ctx: RequestContext, kinds: Rea
 
 @Resolver(() => Execution)
 export class ExecutionFieldResolver {
+  @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+  @FieldResolver(() => String, { name: 'namespace', nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
+  async namespaceName(@Root() execution: Execution, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return visibleNamespace(execution.namespaces, await ctx.authz.metadataScope());
+  }
+
   @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => [Artifact], { description: 'Artifacts it consumed (INPUT events).' })
   inputs(@Root() execution: Execution, @Ctx() ctx: RequestContext): Promise<Artifact[]> {

@@ -2,6 +2,7 @@ import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'gra
 import type { AuthzRule } from '../src/authz/authz-rule.js';
 import { NotFoundError } from '../src/errors/domain-errors.js';
 import { fromGlobalId, type NodeType } from '../src/ids/global-id.js';
+import { allowsOnObject } from './authz-middleware.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { loadNode, type NodeObject } from './node-lookup.js';
 
@@ -39,7 +40,8 @@ export async function resolveEntity(schema: GraphQLSchema, typename: EntityTypeN
   const rule = (schema.getType(typename) as GraphQLObjectType | undefined)?.extensions?.['authz'] as AuthzRule | undefined;
   // A type without a complete read rule is a bug; refuse rather than answer unchecked.
   if (!rule?.resource || !rule.verb) throw new Error(`entity type ${typename} has no read rule`);
-  await ctx.authz.requireVisible({ namespace: node.namespace, resource: rule.resource, verb: rule.verb }, typename);
+  // Checked in any of the object's namespaces, exactly as node(id:) does (metadata can belong to two tenants).
+  if (!(await allowsOnObject(ctx, node, rule.resource, rule.verb))) throw new NotFoundError(`${typename} not found`);
   return node;
 }
 

@@ -22,6 +22,12 @@ export const ADMIN_USER: UserInfo = { username: 'kubernetes-admin', groups: ['sy
 const CLUSTER_ROLES = 'rbac.authorization.k8s.io/clusterroles';
 const CRDS = 'apiextensions.k8s.io/customresourcedefinitions';
 const SERVICE_ACCOUNTS = '/serviceaccounts';
+const RBAC_KINDS: ReadonlySet<string> = new Set([
+  'rbac.authorization.k8s.io/roles',
+  CLUSTER_ROLES,
+  'rbac.authorization.k8s.io/rolebindings',
+  'rbac.authorization.k8s.io/clusterrolebindings',
+]);
 
 export interface ClusterOptions {
   readonly crds: readonly CrdDefinition[];
@@ -41,6 +47,8 @@ export class EmulatorCluster {
   readonly adminToken = `admin.${randomBytes(24).toString('base64url')}`;
   readonly now: () => number;
   #aggregating = false;
+  /** The RBAC objects as last read; dropped whenever one of them changes, so reviews never copy the store. */
+  #policy: RbacPolicy | undefined;
 
   constructor(options: ClusterOptions) {
     this.now = options.now;
@@ -48,6 +56,7 @@ export class EmulatorCluster {
     this.registry = new ResourceRegistry(options.crds);
     this.tokens = new TokenAuthority(options.now);
     this.store.subscribe((event) => {
+      if (RBAC_KINDS.has(event.storageKey)) this.#policy = undefined;
       if (event.storageKey === CLUSTER_ROLES) this.#aggregateClusterRoles();
       if (event.storageKey === CRDS) {
         if (event.type === 'DELETED') this.registry.removeCrd(event.object.metadata.name ?? '');
@@ -58,12 +67,13 @@ export class EmulatorCluster {
 
   /** Snapshot of the RBAC objects; ClusterRoles are stored already aggregated. */
   policy(): RbacPolicy {
-    return {
+    this.#policy ??= {
       roles: this.store.list('rbac.authorization.k8s.io/roles') as readonly Role[],
       clusterRoles: this.store.list(CLUSTER_ROLES) as readonly ClusterRole[],
       roleBindings: this.store.list('rbac.authorization.k8s.io/rolebindings') as unknown as readonly RoleBinding[],
       clusterRoleBindings: this.store.list('rbac.authorization.k8s.io/clusterrolebindings') as unknown as readonly RoleBinding[],
     };
+    return this.#policy;
   }
 
   authorize(user: UserInfo, attributes: RequestAttributes): RbacDecision {

@@ -73,10 +73,8 @@ describe('lineage across tenants', () => {
     expect(other.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  // KNOWN BUG (reported, not in this suite's files): Artifact.namespace is the alphabetically first of the
-  // artifact's namespaces (resolvers/metadata-node.ts guardNamespace), so dave reads "bob" here: the name of a
-  // tenant he cannot see. `it.fails` flips to a failure once the field names a namespace in the caller's scope.
-  it.fails("Artifact.namespace names the caller's own tenant, never the other one", async () => {
+  // The artifact also belongs to bob's run; dave must not read bob's name in it.
+  it("Artifact.namespace names the caller's own tenant, never the other one", async () => {
     const res = await t.gql<{ artifact: { namespace: string } }>(ARTIFACT, { id: artifact }, { user: 'dave@example.com' });
     expect(res.body.data?.artifact.namespace).toBe('ml-research');
   });
@@ -88,10 +86,8 @@ describe('lineage across tenants', () => {
     }
   });
 
-  // KNOWN BUG (reported): resolvers/federation-entities.ts checks only `node.namespace` (the alphabetically first
-  // tenant, "bob"), so `_entities` refuses dave what `node` gives him. It should use the middleware's
-  // any-namespace check (`allowsOnObject`, exported from resolvers/authz-middleware.ts).
-  it.fails('_entities answers like node for the consuming tenant', async () => {
+  // Entities are checked in any of the object's namespaces, as node(id:) is.
+  it('_entities answers like node for the consuming tenant', async () => {
     const res = await t.gql('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Artifact { id } } }', { reps: [{ __typename: 'Artifact', id: artifact }] }, { user: 'dave@example.com' });
     expect(res.body.errors).toBeUndefined();
   });
