@@ -3,7 +3,7 @@ import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchemaSync } from 'type-graphql';
 import { authzDirective } from './authz-directive.js';
-import { authzMiddleware } from './authz-middleware.js';
+import { guardSchema } from './authz-guard.js';
 import { toSubgraphSchema } from './federation-subgraph.js';
 import { resolverClasses } from './index.js';
 import { unusedPubSub } from './run-subscription.js';
@@ -11,11 +11,10 @@ import { DateTime, JSONObject } from './scalars.js';
 
 let built: GraphQLSchema | undefined;
 
-/** The type-graphql schema: the resolvers, the @authz directive and its enforcing middleware. */
+/** The type-graphql schema: the resolvers and the @authz directive (enforced by guardSchema below). */
 function buildResolverSchema(): GraphQLSchema {
   return buildSchemaSync({
     resolvers: resolverClasses,
-    globalMiddlewares: [authzMiddleware],
     directives: [authzDirective],
     scalarsMap: [
       { type: Date, scalar: DateTime },
@@ -29,10 +28,12 @@ function buildResolverSchema(): GraphQLSchema {
 
 /**
  * The executable schema the server serves: the resolver schema as a Federation v2 subgraph (`_service`,
- * `_entities` authorized like `node`; resolvers/federation-subgraph.ts). Built once.
+ * `_entities` authorized like `node`; resolvers/federation-subgraph.ts), every guarded field behind @authz
+ * (resolvers/authz-guard.ts). Built once.
  */
 export function buildKfpSchema(): GraphQLSchema {
-  built ??= toSubgraphSchema(buildResolverSchema());
+  // Federation's own root fields enforce their rules themselves (resolvers/federation-entities.ts).
+  built ??= guardSchema(toSubgraphSchema(buildResolverSchema()), (type, field) => type === 'Query' && (field === '_entities' || field === '_service'));
   return built;
 }
 

@@ -2,7 +2,7 @@ import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import type { MetadataScope } from '../mlmd/metadata-scope.js';
-import { accessKey, type AccessRequest, type KfpResource } from './access-request.js';
+import type { AccessRequest, KfpResource } from './access-request.js';
 import type { Authorizer } from './authorizer.js';
 import { sharedPipelineRequest } from './shared-pipeline-rule.js';
 
@@ -16,6 +16,8 @@ export class RequestAuthorizer {
   readonly #directory: NamespaceDirectory;
   readonly #controlPlaneNamespace: string;
   readonly #memo = new Map<string, Promise<boolean>>();
+  /** Answers already in, for the synchronous fast path of the field guard (resolvers/authz-guard.ts). */
+  readonly #decided = new Map<string, boolean>();
   readonly #visible = new Map<string, Promise<readonly string[]>>();
   #metadataScope: Promise<MetadataScope> | undefined;
 
@@ -30,13 +32,29 @@ export class RequestAuthorizer {
     const shared = sharedPipelineRequest(request, this.#controlPlaneNamespace);
     if (shared === 'allow' || shared === 'deny') return Promise.resolve(shared === 'allow');
     const effective = shared ?? request;
-    const key = accessKey(this.identity, effective);
+    const key = memoKey(effective);
     let decision = this.#memo.get(key);
     if (!decision) {
-      decision = this.#authorizer.isAllowed(this.identity, effective).catch(() => false);
+      decision = this.#authorizer.isAllowed(this.identity, effective).then(
+        (allowed) => {
+          this.#decided.set(key, allowed);
+          return allowed;
+        },
+        () => false,
+      );
       this.#memo.set(key, decision);
     }
     return decision;
+  }
+
+  /**
+   * The answer if this request already has it, without waiting: most guarded fields repeat a question an
+   * earlier field asked, and answering them synchronously lets graphql-js complete them without a promise.
+   */
+  decided(request: AccessRequest): boolean | undefined {
+    const shared = sharedPipelineRequest(request, this.#controlPlaneNamespace);
+    if (shared === 'allow' || shared === 'deny') return shared === 'allow';
+    return this.#decided.get(memoKey(shared ?? request));
   }
 
   /** For actions on something the caller can already see: a denial is FORBIDDEN. */
@@ -76,4 +94,9 @@ export class RequestAuthorizer {
     );
     return this.#metadataScope;
   }
+}
+
+/** The memo key within one request: the identity is fixed, so only the question's attributes vary. */
+function memoKey(request: AccessRequest): string {
+  return `${request.namespace ?? '\u0000'}\u0001${request.resource}\u0001${request.verb}\u0001${request.name ?? ''}`;
 }

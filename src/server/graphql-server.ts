@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -70,6 +71,9 @@ export function createGraphqlServer(schema: GraphQLSchema, config: Config, logge
       // sending `apollo-federation-include-trace`: timings and error details of our resolvers. No Apollo Studio here.
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      // Responses are per user and never cached by HTTP caches (`cache-control: no-store`); Apollo's cache-control
+      // plugin would otherwise wrap every field resolver to compute hints nobody reads.
+      ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(metrics, logger),
     ],
     parseOptions: { maxTokens: config.MAX_TOKENS },
