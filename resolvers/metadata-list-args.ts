@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { InvalidInputError } from '../src/errors/domain-errors.js';
 import { expectGlobalId } from '../src/ids/global-id.js';
 import type { PageLimits } from '../src/store/page-request.js';
@@ -28,9 +28,18 @@ export class ExecutionFilter {
   runId?: string | null;
 }
 
-/** Metadata lists walk forward only (newest first), as ML-Metadata's own list API does. */
+export enum MetadataOrderEnum {
+  CREATED_AT_DESC = 'CREATED_AT_DESC',
+  CREATED_AT_ASC = 'CREATED_AT_ASC',
+}
+registerEnumType(MetadataOrderEnum, { name: 'MetadataOrder', description: 'Orderings of metadata lists; ties are broken by ID.' });
+
+/** Metadata lists walk forward only, as ML-Metadata's own list API does; newest first unless ordered otherwise. */
 @ArgsType()
 export class MetadataListArgs {
+  @Field(() => MetadataOrderEnum, { nullable: true, defaultValue: MetadataOrderEnum.CREATED_AT_DESC })
+  orderBy?: MetadataOrderEnum | null;
+
   @Field(() => Int, { nullable: true, description: 'Page size (default 20, at most 200).' })
   first?: number | null;
 
@@ -48,4 +57,8 @@ export function metadataPageSize(first: number | null | undefined, limits: PageL
 
 export function runIdOf(globalId: string | null | undefined): string | undefined {
   return globalId ? expectGlobalId(globalId, 'Run', 'filter.runId') : undefined;
+}
+
+export function metadataOrder(order: MetadataOrderEnum | null | undefined): 'asc' | 'desc' {
+  return order === MetadataOrderEnum.CREATED_AT_ASC ? 'asc' : 'desc';
 }

@@ -9,7 +9,7 @@ import { Connection, toConnection, type ConnectionShape } from './connection.js'
 import { ConnectionArgs, ListOrderEnum, StorageStateEnum } from './connection-args.js';
 import { Execution, ExecutionConnection } from './execution.js';
 import { Experiment, ExperimentConnection } from './experiment.js';
-import { ArtifactFilter, ExecutionFilter, MetadataListArgs, metadataPageSize, runIdOf } from './metadata-list-args.js';
+import { ArtifactFilter, ExecutionFilter, MetadataListArgs, metadataOrder, metadataPageSize, runIdOf } from './metadata-list-args.js';
 import { toMetadataConnection } from './metadata-connection.js';
 import { Node } from './node-interface.js';
 import { Pipeline, PipelineConnection } from './pipeline.js';
@@ -160,6 +160,7 @@ export class NamespaceFieldResolver {
       },
       first: metadataPageSize(args.first, ctx.app.pageLimits),
       after: args.after ?? null,
+      order: metadataOrder(args.orderBy),
     });
     return toMetadataConnection(page, args.after, metadataCursor, Artifact.from);
   }
@@ -177,6 +178,7 @@ export class NamespaceFieldResolver {
       },
       first: metadataPageSize(args.first, ctx.app.pageLimits),
       after: args.after ?? null,
+      order: metadataOrder(args.orderBy),
     });
     return toMetadataConnection(page, args.after, metadataCursor, Execution.from);
   }

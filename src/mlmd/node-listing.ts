@@ -26,6 +26,8 @@ export interface PageRequest<F> {
   readonly filter?: F;
   readonly first: number;
   readonly after?: string | null;
+  /** Creation time, newest first (the default, as MLMD lists) or oldest first; ties broken by id. */
+  readonly order?: 'desc' | 'asc';
 }
 
 function checkFirst(first: number): void {
@@ -39,13 +41,14 @@ function startsWith(column: Expression<string | null>, prefix: string): Expressi
 }
 
 /**
- * Keyset pagination on (create_time_since_epoch DESC, id DESC): the row after the cursor is strictly older,
- * or as old with a smaller id. Written as an OR rather than a row-value comparison, which SQLite before 3.15
- * and MySQL's optimizer handle poorly.
+ * Keyset pagination on (create_time_since_epoch, id) in the listing's direction: descending, the row after the
+ * cursor is strictly older, or as old with a smaller id. Written as an OR rather than a row-value comparison,
+ * which SQLite before 3.15 and MySQL's optimizer handle poorly.
  */
-function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, time: Expression<number>, id: Expression<number>, cursor: string): Expression<SqlBool> {
+function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, time: Expression<number>, id: Expression<number>, cursor: string, order: 'desc' | 'asc'): Expression<SqlBool> {
   const position = decodeCursor(cursor);
-  return eb.or([eb(time, '<', position.createdAt), eb.and([eb(time, '=', position.createdAt), eb(id, '<', position.id)])]);
+  const op = order === 'desc' ? '<' : '>';
+  return eb.or([eb(time, op, position.createdAt), eb.and([eb(time, '=', position.createdAt), eb(id, op, position.id)])]);
 }
 
 function page<T extends { id: number; createdAt: number }>(items: T[], first: number): MetadataPage<T> {
@@ -72,10 +75,11 @@ export async function listArtifacts(db: Kysely<MetadataTables>, scope: MetadataS
     query = query.where((eb) => startsWith(eb.ref('a.uri'), prefix));
   }
   const cursor = request.after;
-  if (cursor != null) query = query.where((eb) => after(eb, eb.ref('a.create_time_since_epoch'), eb.ref('a.id'), cursor));
+  const order = request.order ?? 'desc';
+  if (cursor != null) query = query.where((eb) => after(eb, eb.ref('a.create_time_since_epoch'), eb.ref('a.id'), cursor, order));
   const rows = await query
-    .orderBy('a.create_time_since_epoch', 'desc')
-    .orderBy('a.id', 'desc')
+    .orderBy('a.create_time_since_epoch', order)
+    .orderBy('a.id', order)
     .limit(request.first + 1)
     .execute();
   return page(toArtifacts(rows), request.first);
@@ -105,10 +109,11 @@ export async function listExecutions(db: Kysely<MetadataTables>, scope: Metadata
     });
   }
   const cursor = request.after;
-  if (cursor != null) query = query.where((eb) => after(eb, eb.ref('x.create_time_since_epoch'), eb.ref('x.id'), cursor));
+  const order = request.order ?? 'desc';
+  if (cursor != null) query = query.where((eb) => after(eb, eb.ref('x.create_time_since_epoch'), eb.ref('x.id'), cursor, order));
   const rows = await query
-    .orderBy('x.create_time_since_epoch', 'desc')
-    .orderBy('x.id', 'desc')
+    .orderBy('x.create_time_since_epoch', order)
+    .orderBy('x.id', order)
     .limit(request.first + 1)
     .execute();
   return page(toExecutions(rows), request.first);

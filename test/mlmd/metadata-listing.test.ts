@@ -63,6 +63,18 @@ describe.each(DIALECTS)('metadata listing on %s', (dialect) => {
     expect(all.items.every((a) => a.namespaces.join() === 'team-a')).toBe(true);
   });
 
+  it('pages oldest first when asked, the exact reverse of newest first', async () => {
+    const seen: number[] = [];
+    let after: string | null = null;
+    do {
+      const page = await reader.listArtifacts(TEAM, { first: 20, after, order: 'asc' });
+      seen.push(...page.items.map((a) => a.id));
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after !== null);
+    const newestFirst = await reader.listArtifacts(TEAM, { first: 100 });
+    expect(seen).toEqual(newestFirst.items.map((a) => a.id).reverse());
+  });
+
   it('sends one statement per page (namespaces folded into the SELECT)', async () => {
     const before = store.statements.count;
     await reader.listArtifacts(TEAM, { first: 20 });
