@@ -12,6 +12,7 @@ import type { StoreHandle } from '../store/store-handle.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { LeaseLeaderElector } from './lease-leader-elector.js';
 import type { RunEvents } from './run-events.js';
+import { ScheduledWorkflowMirror } from './scheduled-workflow-mirror.js';
 import { SyncController } from './sync-controller.js';
 import { WorkflowRecorder } from './workflow-recorder.js';
 
@@ -35,7 +36,10 @@ export interface SyncParts {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
 }
 
-/** Builds and starts the sync controller with its leader elector; `stop()` releases the lease. */
+/**
+ * Builds and starts the sync controller with its leader elector and the ScheduledWorkflow mirror; `stop()` stops
+ * both and releases the lease.
+ */
 export async function startSync(parts: SyncParts): Promise<SyncController> {
   const now = parts.now ?? Date.now;
   const recorder = new WorkflowRecorder({
@@ -73,6 +77,12 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     now,
     ...(parts.retry ? { retry: parts.retry } : {}),
   });
-  await controller.start();
+  const mirror = new ScheduledWorkflowMirror(parts.kubeConfig, parts.store.db, {
+    isLeader: () => controller?.isLeader() ?? false,
+    now,
+    ...(parts.logger ? { logger: parts.logger } : {}),
+  });
+  controller.onStop(() => mirror.stop());
+  await Promise.all([controller.start(), mirror.start()]);
   return controller;
 }

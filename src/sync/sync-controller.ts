@@ -61,6 +61,7 @@ export class SyncController {
   readonly #missing = new Map<string, { readonly namespace: string; readonly name: string; readonly since: number }>();
   #missingTimer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
+  readonly #onStop: (() => Promise<void>)[] = [];
 
   constructor(deps: SyncControllerDeps) {
     this.#deps = deps;
@@ -84,8 +85,14 @@ export class SyncController {
     this.#missingTimer.unref();
   }
 
+  /** Work that lives and dies with the controller (the ScheduledWorkflow mirror). */
+  onStop(stop: () => Promise<void>): void {
+    this.#onStop.push(stop);
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    await Promise.all(this.#onStop.map((stop) => stop().catch(() => undefined)));
     clearInterval(this.#missingTimer);
     this.#abortWatch?.();
     this.#wake?.();

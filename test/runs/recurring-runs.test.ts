@@ -1,7 +1,7 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/ids/global-id.js';
-import { SCHEDULED_WORKFLOW_RESOURCE, type ScheduledWorkflow } from '../../src/kube/scheduled-workflow-client.js';
+import { KubeScheduledWorkflowClient, SCHEDULED_WORKFLOW_RESOURCE, type ScheduledWorkflow } from '../../src/kube/scheduled-workflow-client.js';
 import { LABEL_SCHEDULED_WORKFLOW_NAME } from '../../src/kube/workflow/run-labels.js';
 import { normalizeCron } from '../../src/recurring-runs/cron-schedule.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -85,6 +85,24 @@ describe('recurring runs as ScheduledWorkflows', () => {
     expect(deleted.body.errors).toBeUndefined();
     await expect(swf(stored?.scheduled_workflow_name ?? '')).rejects.toThrow();
     expect(await row(id)).toBeUndefined();
+  });
+
+  it('mirrors a schedule paused or deleted in the cluster (kubectl, KFP UI) into the recurring run', async () => {
+    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(CREATE, { input: { ...input, name: 'mirrored', intervalSeconds: 3600 } }, ALICE);
+    const id = res.body.data?.createRecurringRun.recurringRun.id ?? '';
+    const name = (await row(id))?.scheduled_workflow_name ?? '';
+    const kc = new KubeConfig();
+    kc.loadFromString(t.emulator.kubeconfigYaml());
+    const admin = new KubeScheduledWorkflowClient(kc);
+    const becomes = (enabled: number) => waitFor(async () => (await row(id))?.enabled === enabled, 10_000, `enabled = ${enabled}`);
+    await admin.mergePatch('ml-research', name, { spec: { enabled: false } });
+    await becomes(0);
+    await admin.mergePatch('ml-research', name, { spec: { enabled: true } });
+    await becomes(1);
+    await admin.delete('ml-research', name);
+    await becomes(0);
+    const query = await t.gql<{ recurringRun: { enabled: boolean } }>(`query($id: ID!) { recurringRun(id: $id) { enabled } }`, { id }, ALICE);
+    expect(query.body.data?.recurringRun.enabled).toBe(false);
   });
 
   it('refuses a bad cron, both or neither trigger, and maxConcurrency out of range, creating nothing', async () => {
