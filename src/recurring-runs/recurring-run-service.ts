@@ -4,14 +4,13 @@ import { InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Identity } from '../identity/identity.js';
 import { toDomainError } from '../kube/kube-api-error.js';
 import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
-import { buildRunWorkflow, workflowName } from '../kube/workflow/run-workflow.js';
-import { admissionPolicyFrom, resolveRunSpec, runnerServiceAccount, runParameters } from '../runs/run-spec-source.js';
+import { workflowName } from '../kube/workflow/run-workflow.js';
+import { planRun } from '../runs/run-plan.js';
 import type { RecurringRunRow } from '../store/database.js';
 import type { ExperimentRepository } from '../store/experiment-repository.js';
 import type { PipelineRepository } from '../store/pipeline-repository.js';
 import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { optionalDescription, requireName } from '../validation/text-input.js';
 import { normalizeCron } from './cron-schedule.js';
 import { buildScheduledWorkflow } from './scheduled-workflow-builder.js';
 
@@ -64,34 +63,20 @@ export class RecurringRunService {
   }
 
   async create(input: CreateRecurringRun, creator: Identity): Promise<RecurringRunRow> {
-    const { config, experiments, pipelines, scheduledWorkflows, recurringRuns, now } = this.#deps;
-    const name = requireName(input.name, 'input.name');
-    const description = optionalDescription(input.description, 'input.description');
-    const parameters = runParameters(input.parameters);
+    const { scheduledWorkflows, recurringRuns, now } = this.#deps;
     const trigger = this.#trigger(input);
     const maxConcurrency = input.maxConcurrency ?? 1;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
       throw new InvalidInputError(`maxConcurrency must be between 1 and ${MAX_CONCURRENCY}`, 'input.maxConcurrency');
     }
-    const [experiment] = await experiments.byIds([input.experimentId]);
-    if (!experiment || experiment.namespace !== input.namespace) {
-      throw new InvalidInputError(`experiment not found in namespace ${input.namespace}`, 'input.experimentId');
-    }
-    const source = await resolveRunSpec({ pipelineVersionId: input.pipelineVersionId }, input.namespace, pipelines, config.MAX_SPEC_BYTES);
-    const serviceAccount = runnerServiceAccount(input.serviceAccount, config);
     const id = randomUUID();
-    const scheduledName = workflowName(name, id);
-    const workflow = buildRunWorkflow({
-      spec: source.spec,
-      runId: id,
-      runName: name,
-      namespace: input.namespace,
-      serviceAccount,
-      parameters,
-      recurringRunId: scheduledName,
-      creator: creator.user,
-      admission: admissionPolicyFrom(config, serviceAccount),
-    });
+    const scheduledName = workflowName(input.name, id);
+    const { name, description, parameters, experiment, source, serviceAccount, workflow } = await planRun(
+      this.#deps,
+      input,
+      creator,
+      { runId: id, recurringRunId: scheduledName },
+    );
     const enabled = input.enabled ?? true;
     const object = buildScheduledWorkflow({
       name: scheduledName,

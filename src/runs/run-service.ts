@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import type { Identity } from '../identity/identity.js';
 import { toDomainError } from '../kube/kube-api-error.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
-import { buildRunWorkflow } from '../kube/workflow/run-workflow.js';
 import { runStateFromWorkflow, type RunState } from '../kube/workflow/run-state.js';
 import { assertCanTerminate, retryWorkflow, terminatePatch } from '../kube/workflow/workflow-actions.js';
 import type { RunRow, StorageState } from '../store/database.js';
 import type { ExperimentRepository } from '../store/experiment-repository.js';
 import type { PipelineRepository } from '../store/pipeline-repository.js';
 import type { RunRepository } from '../store/run-repository.js';
-import { optionalDescription, requireName } from '../validation/text-input.js';
-import { admissionPolicyFrom, resolveRunSpec, runnerServiceAccount, runParameters, type RunSource } from './run-spec-source.js';
+import { planRun, type RunRequest } from './run-plan.js';
 
-export interface CreateRun extends RunSource {
-  readonly namespace: string;
-  readonly experimentId: string;
-  readonly name: string;
-  readonly description?: string | null;
-  readonly parameters?: unknown;
-  readonly serviceAccount?: string | null;
-}
+export type CreateRun = RunRequest;
 
 export interface RunServiceDeps {
   readonly config: Config;
@@ -53,28 +44,9 @@ export class RunService {
   }
 
   async create(input: CreateRun, creator: Identity): Promise<RunRow> {
-    const { config, experiments, pipelines, workflows, runs, now } = this.#deps;
-    const name = requireName(input.name, 'input.name');
-    const description = optionalDescription(input.description, 'input.description');
-    const parameters = runParameters(input.parameters);
-    const [experiment] = await experiments.byIds([input.experimentId]);
-    // Another tenant's experiment is reported exactly like a missing one.
-    if (!experiment || experiment.namespace !== input.namespace) {
-      throw new InvalidInputError(`experiment not found in namespace ${input.namespace}`, 'input.experimentId');
-    }
-    const source = await resolveRunSpec(input, input.namespace, pipelines, config.MAX_SPEC_BYTES);
-    const serviceAccount = runnerServiceAccount(input.serviceAccount, config);
+    const { workflows, runs, now } = this.#deps;
     const id = randomUUID();
-    const workflow = buildRunWorkflow({
-      spec: source.spec,
-      runId: id,
-      runName: name,
-      namespace: input.namespace,
-      serviceAccount,
-      parameters,
-      creator: creator.user,
-      admission: admissionPolicyFrom(config, serviceAccount),
-    });
+    const { name, description, parameters, experiment, source, serviceAccount, workflow } = await planRun(this.#deps, input, creator, { runId: id });
 
     const created = await workflows.create(input.namespace, workflow).catch((error: unknown) => {
       throw toDomainError(error, 'workflow');
