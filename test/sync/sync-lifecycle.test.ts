@@ -3,18 +3,19 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/ids/global-id.js';
 import { fnv32a } from '../../src/kube/workflow/pod-name.js';
+import { DIALECTS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { adminWorkflows, argoFixture, CREATE_RUN, experimentOf, waitFor } from '../runs/run-helpers.js';
 
 const ALICE = { user: 'alice@example.com' };
 
-describe('the sync controller drives runs from their Workflows', () => {
+describe.each(DIALECTS)('the sync controller drives runs from their Workflows (%s)', (dialect) => {
   let t: TestServer;
   let admin: ReturnType<typeof adminWorkflows>;
   let experimentId: string;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { SYNC: 'true', LEASE_DURATION_MS: '2000', WORKFLOW_READ_TIMEOUT_MS: '1000' } });
+    t = await startTestServer({ dialect, env: { SYNC: 'true', LEASE_DURATION_MS: '2000', WORKFLOW_READ_TIMEOUT_MS: '1000' } });
     admin = adminWorkflows(t.emulator);
     experimentId = (await experimentOf(t.server.app.store.db, 'alice')).globalId;
   });

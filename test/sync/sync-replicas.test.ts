@@ -12,12 +12,12 @@ import { ControllerStateStore } from '../../src/sync/controller-state-store.js';
 import { RunEvents } from '../../src/sync/run-events.js';
 import { startSync } from '../../src/sync/start-sync.js';
 import { WORKFLOWS_STATE_KEY, type SyncController } from '../../src/sync/sync-controller.js';
-import { createTestStore } from '../support/databases.js';
+import { createTestStore, DIALECTS } from '../support/databases.js';
 import { adminWorkflows, waitFor } from '../runs/run-helpers.js';
 
 const POD = (wf: string, i: number) => ({ id: `${wf}-${i}`, name: `${wf}.step${i}`, displayName: `step${i}`, type: 'Pod', phase: 'Succeeded', templateName: 'main', startedAt: `2026-01-01T00:00:0${i}Z`, finishedAt: `2026-01-01T00:00:0${i + 1}Z` });
 
-describe('sync controller replicas, restarts and relists (one store, one emulator)', () => {
+describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s store, one emulator)', (dialect) => {
   let cluster: ClusterConnection;
   let store: StoreHandle;
   let directory: ProfileNamespaceDirectory;
@@ -27,7 +27,7 @@ describe('sync controller replicas, restarts and relists (one store, one emulato
 
   beforeAll(async () => {
     cluster = await connectCluster({ mode: 'emulator', port: 0 });
-    store = await createTestStore('sqlite');
+    store = await createTestStore(dialect);
     directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
     admin = adminWorkflows(cluster.emulator!);
     experimentId = randomUUID();
@@ -152,12 +152,25 @@ describe('sync controller replicas, restarts and relists (one store, one emulato
     await waitFor(() => c.isLeader(), 5_000, 'leader');
     const run = await newRun('sqldown');
     await waitFor(async () => (await runRow(run.id)).workflow_resource_version !== null);
-    // Make the runs table unwritable for a moment (SQLite: a trigger that aborts updates).
+    // Make the runs table unwritable for a moment: a trigger that aborts every update, in each dialect's words.
     const { sql } = await import('kysely');
-    await sql`CREATE TRIGGER block_runs BEFORE UPDATE ON runs BEGIN SELECT RAISE(ABORT, 'database unavailable'); END`.execute(store.db);
+    const block = {
+      sqlite: [sql`CREATE TRIGGER block_runs BEFORE UPDATE ON runs BEGIN SELECT RAISE(ABORT, 'database unavailable'); END`],
+      postgres: [
+        sql`CREATE FUNCTION block_runs_fn() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'database unavailable'; END $$ LANGUAGE plpgsql`,
+        sql`CREATE TRIGGER block_runs BEFORE UPDATE ON runs FOR EACH ROW EXECUTE FUNCTION block_runs_fn()`,
+      ],
+      mysql: [sql`CREATE TRIGGER block_runs BEFORE UPDATE ON runs FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'database unavailable'`],
+    }[dialect];
+    const unblock = {
+      sqlite: [sql`DROP TRIGGER block_runs`],
+      postgres: [sql`DROP TRIGGER block_runs ON runs`, sql`DROP FUNCTION block_runs_fn()`],
+      mysql: [sql`DROP TRIGGER block_runs`],
+    }[dialect];
+    for (const statement of block) await statement.execute(store.db);
     const done = await admin.patch('alice', run.workflow, { status: { phase: 'Succeeded' } });
     await waitFor(() => c.stats.failures > 0, 5_000, 'a failed write');
-    await sql`DROP TRIGGER block_runs`.execute(store.db);
+    for (const statement of unblock) await statement.execute(store.db);
     await waitFor(async () => (await runRow(run.id)).workflow_resource_version === done.metadata.resourceVersion, 10_000, 'recovered');
     expect((await runRow(run.id)).state).toBe('SUCCEEDED');
   });
