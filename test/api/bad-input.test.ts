@@ -29,8 +29,8 @@ describe('bad input over HTTP', () => {
     );
     experimentId = res.body.data?.namespace.experiments.nodes[0]?.id as string;
     runId = res.body.data?.namespace.runs.nodes[0]?.id as string;
-    expect(experimentId).toBeTruthy();
-    expect(runId).toBeTruthy();
+    expect(experimentId).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(runId).toMatch(/^[A-Za-z0-9_-]+$/);
   });
   afterAll(async () => t?.close());
 

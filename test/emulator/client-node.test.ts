@@ -34,7 +34,7 @@ describe('Workflows through @kubernetes/client-node', () => {
     const name = created.metadata?.name ?? '';
     expect(name).toMatch(/^hello-world-[a-z0-9]{5}$/);
     expect(created.metadata).toMatchObject({ namespace: 'alice', generation: 1 });
-    expect(created.metadata?.uid).toBeTruthy();
+    expect(created.metadata?.uid).toMatch(/\S/);
 
     const got = (await custom.getNamespacedCustomObject({ ...wf, namespace: 'alice', name })) as Obj;
     expect(got.spec).toMatchObject({ entrypoint: 'hello-world' });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   }
   const shared = await adminData<{ pipelines: { nodes: { id: string; shared: boolean }[] } }>(t, '{ pipelines(includeShared: true, first: 200) { nodes { id shared } } }');
   sharedPipelineId = shared.pipelines.nodes.find((p) => p.shared)?.id as string;
-  expect(sharedPipelineId).toBeTruthy();
+  expect(sharedPipelineId).toMatch(/^[A-Za-z0-9_-]+$/);
 });
 afterAll(async () => t?.close());
 
