@@ -205,7 +205,12 @@ export class SyncController {
         }
       }
     }
-    // DELETED: the run outlives its workflow, with the last snapshot applied before.
+    // DELETED carries the object's last state: apply it in case an update before it was missed; the run then
+    // outlives its workflow with that snapshot. A row already gone (deleteRun) is not waited for.
+    if (type === 'DELETED' && leader && isKfpWorkflow(workflow)) {
+      const outcome = await this.#retrying(() => this.#deps.recorder.record(workflow));
+      if (outcome.kind !== 'missing') this.#count(outcome, workflow);
+    }
     if (!version) return;
     if (leader) await this.#retrying(() => this.#deps.state.set(WORKFLOWS_STATE_KEY, version, this.#now()));
     else this.#followerVersion = version;
