@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { MetadataWriter } from '../../src/mlmd/metadata-writer.js';
 import type { RecordedExecution } from '../../src/mlmd/run-record.js';
 import type { Database, ExperimentRow, PipelineRow, PipelineVersionRow, RunRow } from '../../src/store/database.js';
+import { run } from '../../test/support/run-row.js';
 import type { StoreHandle } from '../../src/store/store-handle.js';
 
 /**
@@ -90,27 +91,11 @@ export function runId(namespace: string, i: number): string {
 }
 
 function runRow(id: string, namespace: string, experimentId: string, versionId: string, createdAt: number, i: number): RunRow {
-  return {
-    id,
-    namespace,
-    experiment_id: experimentId,
+  return run(id, namespace, experimentId, `run-${i}`, createdAt, {
     pipeline_version_id: versionId,
-    recurring_run_id: null,
-    name: `run-${i}`,
-    description: '',
     state: STATES[i % STATES.length] as string,
-    storage_state: 'AVAILABLE',
-    parameters: '{}',
-    service_account: 'default-editor',
-    workflow_name: null,
-    workflow_status: null,
-    workflow_resource_version: null,
-    created_by: 'alice@example.com',
-    created_at: createdAt,
     scheduled_at: createdAt,
-    finished_at: null,
-    updated_at: createdAt,
-  };
+  });
 }
 
 /** prepare → dataset → train → model, and every third run an evaluate step writing metrics. */

@@ -18,30 +18,7 @@ export function version(id: string, p: PipelineRow, name: string, createdAt: num
   return { id, pipeline_id: p.id, namespace: p.namespace, name, description: '', spec: '{}', created_at: createdAt };
 }
 
-export function run(id: string, namespace: string, experimentId: string, name: string, createdAt: number, more: Partial<RunRow> = {}): RunRow {
-  return {
-    id,
-    namespace,
-    experiment_id: experimentId,
-    pipeline_version_id: null,
-    recurring_run_id: null,
-    name,
-    description: '',
-    state: 'SUCCEEDED',
-    storage_state: 'AVAILABLE',
-    parameters: '{}',
-    service_account: 'default-editor',
-    workflow_name: null,
-    workflow_status: null,
-    workflow_resource_version: null,
-    created_by: 'alice@example.com',
-    created_at: createdAt,
-    scheduled_at: null,
-    finished_at: null,
-    updated_at: createdAt,
-    ...more,
-  };
-}
+export { run } from '../support/run-row.js';
 
 export function recurringRun(id: string, namespace: string, experimentId: string, versionId: string, name: string, createdAt: number, more: Partial<RecurringRunRow> = {}): RecurringRunRow {
   return {

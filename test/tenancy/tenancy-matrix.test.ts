@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELLO_WORLD } from '../../src/demo/demo-pipelines.js';
+import { run } from '../support/run-row.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   adminData,
@@ -276,27 +277,15 @@ async function scratchRun(ns: string): Promise<string> {
   const f = fx(ns);
   const id = randomUUID();
   const now = Date.now();
-  await t.server.app.repositories.runs.insert({
-    id,
-    namespace: ns,
-    experiment_id: localOf(f.experimentId),
-    pipeline_version_id: localOf(f.pipelineVersionId),
-    recurring_run_id: null,
-    name: `scratch-run-${id.slice(0, 8)}`,
-    description: '',
-    state: 'SUCCEEDED',
-    storage_state: 'AVAILABLE',
-    parameters: '{}',
-    service_account: 'default-editor',
-    workflow_name: null,
-    workflow_status: null,
-    workflow_resource_version: null,
-    created_by: 'someone@example.com',
-    created_at: now,
-    scheduled_at: now,
-    finished_at: now,
-    updated_at: now,
-  });
+  await t.server.app.repositories.runs.insert(
+    run(id, ns, localOf(f.experimentId), `scratch-run-${id.slice(0, 8)}`, now, {
+      pipeline_version_id: localOf(f.pipelineVersionId),
+      created_by: 'someone@example.com',
+      scheduled_at: now,
+      finished_at: now,
+    }),
+  );
+
   return globalId('Run', id);
 }
 
