@@ -68,6 +68,8 @@ const settings = z
     MAX_LINEAGE_DEPTH: positiveInt.default(10),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     GRAPHIQL: flag.default(true),
+    /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
+    ALLOWED_ORIGINS: list.default([]),
 
     SYNC: flag.default(true),
     /** How long `Run.workflow` waits for the live Workflow before answering with the stored snapshot. */

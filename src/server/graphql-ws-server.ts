@@ -8,6 +8,7 @@ import type { Identity } from '../identity/identity.js';
 import { resolveIdentity, type RequestHeaders } from '../identity/resolve-identity.js';
 import type { TokenReviewer } from '../identity/token-reviewer.js';
 import { formatError } from './format-error.js';
+import { isAllowedWebSocketOrigin } from './websocket-origin.js';
 import type { Logger } from './logger.js';
 import { createRequestContext } from './request-context.js';
 
@@ -28,7 +29,15 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
     groupsHeader: app.config.KUBEFLOW_GROUPS_HEADER,
     ...(app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER ? { anonymousUser: app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER } : {}),
   };
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    verifyClient: ({ req }, accept) => {
+      const allowed = isAllowedWebSocketOrigin(req, app.config.ALLOWED_ORIGINS);
+      if (!allowed) logger.warn('websocket refused: cross-site origin', { origin: req.headers.origin });
+      accept(allowed, 403, 'cross-site WebSocket refused');
+    },
+  });
   const identities = new WeakMap<object, Identity>();
   const format = (result: ExecutionResult) =>
     result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
