@@ -68,6 +68,8 @@ const settings = z
     MAX_LINEAGE_DEPTH: positiveInt.default(10),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     GRAPHIQL: flag.default(true),
+    /** A persisted-documents.json manifest: when set, only those operations run. */
+    TRUSTED_DOCUMENTS: z.string().min(1).optional(),
     /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
     ALLOWED_ORIGINS: list.default([]),
 

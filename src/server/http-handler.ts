@@ -6,6 +6,8 @@ import { isDomainError, type ErrorCode } from '../errors/domain-errors.js';
 import { resolveIdentity } from '../identity/resolve-identity.js';
 import type { TokenReviewer } from '../identity/token-reviewer.js';
 import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
+import { toTrustedRequest } from './trusted-request.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
@@ -20,6 +22,8 @@ export interface HttpDependencies {
   /** Named checks for /readyz; each resolves true when its dependency answers. */
   readonly readiness: () => Promise<Readonly<Record<string, boolean>>>;
   readonly graphiql: { readonly assets: ReadonlyMap<string, StaticAsset>; readonly defaultHeaders?: Readonly<Record<string, string>> } | null;
+  /** When set, only these documents run (TRUSTED_DOCUMENTS). */
+  readonly trustedDocuments?: TrustedDocuments;
 }
 
 const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -120,6 +124,16 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         body = text;
       }
     }
+    let search = url.search;
+    if (deps.trustedDocuments) {
+      const trusted = toTrustedRequest(deps.trustedDocuments, req.method === 'POST' ? body : undefined, url);
+      if (!trusted.ok) {
+        sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req);
+        return identity.user;
+      }
+      body = trusted.body;
+      search = trusted.search;
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -131,7 +145,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     });
     const response = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
         context: async () => context,
       }),
       timeout,

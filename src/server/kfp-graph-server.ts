@@ -25,6 +25,7 @@ import { loadGraphiqlAssets } from './graphiql-assets.js';
 import { createGraphqlServer } from './graphql-server.js';
 import { startGraphqlWsServer } from './graphql-ws-server.js';
 import { createHttpHandler } from './http-handler.js';
+import { TrustedDocuments } from './trusted-documents.js';
 import { warningsPlugin } from './warnings-plugin.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
@@ -117,6 +118,8 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       cleanups.push(() => controller.stop());
     }
 
+    // Loaded before anything listens, so a bad manifest stops start-up with its path in the message.
+    const trustedDocuments = config.TRUSTED_DOCUMENTS ? TrustedDocuments.load(config.TRUSTED_DOCUMENTS) : undefined;
     const metrics = new ServerMetrics(options.metricsDefaults ?? true);
     const schema = buildKfpSchema();
     const apollo = createGraphqlServer(schema, config, logger, metrics);
@@ -136,6 +139,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         database: await sql`select 1`.execute(store.db).then(() => true, () => false),
         cluster: await versionApi.getCode().then(() => true, () => false),
       }),
+      ...(trustedDocuments ? { trustedDocuments } : {}),
       graphiql: config.GRAPHIQL
         ? { assets: loadGraphiqlAssets(), ...(cluster.emulator ? { defaultHeaders: { [config.KUBEFLOW_USERID_HEADER]: `${config.KUBEFLOW_USERID_PREFIX}${DEMO_USER}` } } : {}) }
         : null,

@@ -25,7 +25,7 @@ describe('codegen drift', () => {
     expect(target, `codegen.yml must generate ${COMMITTED}`).toBeDefined();
     const outputs: readonly Types.FileOutput[] = await generate({ ...config, cwd: ROOT, silent: true, generates: { [`${out}/`]: target as Types.ConfiguredOutput } }, true);
     const generated = new Map(outputs.map((o) => [basename(o.filename), readFileSync(o.filename, 'utf8')]));
-    const committed = readdirSync(join(ROOT, COMMITTED)).filter((f) => f.endsWith('.ts')).sort();
+    const committed = readdirSync(join(ROOT, COMMITTED)).filter((f) => f.endsWith('.ts') || f.endsWith('.json')).sort();
     expect([...generated.keys()].sort()).toEqual(committed);
     for (const file of committed) {
       expect(readFileSync(join(ROOT, COMMITTED, file), 'utf8'), `${COMMITTED}${file} is stale: run npm run codegen`).toBe(generated.get(file));
