@@ -17,7 +17,6 @@ import { RunWorkflowFieldResolver } from './run-workflow.js';
 import { ArtifactDownloadResolver } from './artifact-download.js';
 
 /** Every resolver class; the schema is built from exactly these. */
-// eslint-disable-next-line @typescript-eslint/ban-types
 export const resolverClasses: NonEmptyArray<Function> = [
   QueryResolver,
   NamespaceFieldResolver,

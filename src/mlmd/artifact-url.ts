@@ -40,7 +40,6 @@ export function artifactDownloadUrl(uri: string, namespace: string, options: Art
   }
   const scheme = /^(s3|minio):\/\//.exec(uri);
   if (scheme === null) return refuse('only s3:// and minio:// artifacts can be downloaded');
-  // eslint-disable-next-line no-control-regex
   if (/[%\\?#\u0000-\u001f\u007f]/.test(uri)) return refuse('the artifact URI contains escapes or characters that are not allowed');
   const normalized = `s3://${uri.slice(scheme[0].length)}`;
   const rest = normalized.slice('s3://'.length);
