@@ -2,7 +2,6 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { Ctx, Field, FieldResolver, Info, ObjectType, Resolver, Root } from 'type-graphql';
 import { workflowSummary, type WorkflowNodeSummary, type WorkflowSummary } from '../src/kube/workflow/workflow-summary.js';
 import { isJsonObject, type Workflow, type WorkflowStatus } from '../src/kube/workflow/workflow-types.js';
-import { liveWorkflowLoader } from '../src/runs/live-workflow-loader.js';
 import { addWarning } from '../src/runs/request-warnings.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { Authz } from './authz-directive.js';
@@ -132,10 +131,7 @@ export class RunWorkflowFieldResolver {
   async workflow(@Root() run: Run, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<RunWorkflow | null> {
     const snapshot = snapshotOf(run);
     if (!run.row.workflow_name) return snapshot ? view(workflowSummary(snapshot), false, null) : null;
-    const loaded = await liveWorkflowLoader(ctx, ctx.app.workflows, ctx.app.config.WORKFLOW_READ_TIMEOUT_MS).load({
-      namespace: run.namespace,
-      name: run.row.workflow_name,
-    });
+    const loaded = await ctx.loaders.liveWorkflow.load({ namespace: run.namespace, name: run.row.workflow_name, runId: run.localId });
     if (loaded.kind === 'live') return view(workflowSummary(loaded.workflow), true, null);
     if (loaded.kind === 'gone') return snapshot ? view(workflowSummary(snapshot), false, null) : null;
     const reason = `${loaded.reason}; this is the stored snapshot and may be stale`;

@@ -17,7 +17,8 @@ export interface WorkflowClient {
   create(namespace: string, workflow: Workflow): Promise<Workflow>;
   /** Null when the workflow does not exist (garbage-collected or never created). */
   get(namespace: string, name: string): Promise<Workflow | null>;
-  list(namespace: string): Promise<readonly Workflow[]>;
+  /** The namespace's workflows, restricted by a label selector when one is given. */
+  list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]>;
   /** Every workflow of the cluster (the sync controller's relist). */
   listAll(): Promise<WorkflowList>;
   mergePatch(namespace: string, name: string, patch: object): Promise<Workflow>;
@@ -51,8 +52,8 @@ export class KubeWorkflowClient implements WorkflowClient {
     }
   }
 
-  async list(namespace: string): Promise<readonly Workflow[]> {
-    const list = (await this.#custom.listNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace })) as { items?: Workflow[] };
+  async list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]> {
+    const list = (await this.#custom.listNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, ...(labelSelector ? { labelSelector } : {}) })) as { items?: Workflow[] };
     return list.items ?? [];
   }
 

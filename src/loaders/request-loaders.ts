@@ -8,6 +8,8 @@ import type { PipelineRepository } from '../store/pipeline-repository.js';
 import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
 import type { RunRepository } from '../store/run-repository.js';
 import { byKey, fromMap } from './batch-by-key.js';
+import type { WorkflowClient } from '../kube/workflow-client.js';
+import { createLiveWorkflowLoader } from '../runs/live-workflow-loader.js';
 
 export interface LoaderSources {
   readonly experiments: ExperimentRepository;
@@ -15,6 +17,8 @@ export interface LoaderSources {
   readonly runs: RunRepository;
   readonly recurringRuns: RecurringRunRepository;
   readonly metadata: MetadataReader;
+  readonly workflows: WorkflowClient;
+  readonly workflowReadTimeoutMs: number;
 }
 
 const NO_PROPERTIES: MetadataPropertySet = { properties: {}, customProperties: {} };
@@ -33,6 +37,7 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     fromMap<number, MetadataExecution | null>(ids, await sources.metadata.executionsByIds(ids, await scope()), null),
   );
   return {
+    liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs),
     experiment: new DataLoader<string, ExperimentRow | null>(async (ids) => byKey(ids, await sources.experiments.byIds(ids), (r) => r.id)),
     run: new DataLoader<string, RunRow | null>(async (ids) => byKey(ids, await sources.runs.byIds(ids), (r) => r.id)),
     recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) =>

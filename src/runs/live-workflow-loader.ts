@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { WorkflowClient } from '../kube/workflow-client.js';
+import { LABEL_RUN_ID } from '../kube/workflow/run-labels.js';
 import type { Workflow } from '../kube/workflow/workflow-types.js';
 
 export type LiveWorkflow =
@@ -12,47 +13,48 @@ export type LiveWorkflow =
 export interface WorkflowKey {
   readonly namespace: string;
   readonly name: string;
+  /** The run it belongs to: its `pipeline/runid` label, so several can be listed at once. */
+  readonly runId: string;
 }
 
-const loaders = new WeakMap<object, DataLoader<WorkflowKey, LiveWorkflow, string>>();
-
 /**
- * The request's loader of live workflows: one GET for a single workflow of a namespace, one LIST for several,
- * each bounded by `timeoutMs`. Built lazily once per request (keyed by its context object).
+ * A request's loader of live workflows, each read bounded by `timeoutMs`: one GET for a single workflow of a
+ * namespace; for several, one LIST restricted to their runs by `pipeline/runid` (never the whole namespace, which
+ * can hold thousands of workflows), then a GET for any not labelled so (workflows a schedule started).
  */
-export function liveWorkflowLoader(context: object, client: WorkflowClient, timeoutMs: number): DataLoader<WorkflowKey, LiveWorkflow, string> {
-  let loader = loaders.get(context);
-  if (!loader) {
-    loader = new DataLoader<WorkflowKey, LiveWorkflow, string>((keys) => loadBatch(client, keys, timeoutMs), {
-      cacheKeyFn: (key) => `${key.namespace}/${key.name}`,
-    });
-    loaders.set(context, loader);
+export function createLiveWorkflowLoader(client: WorkflowClient, timeoutMs: number): DataLoader<WorkflowKey, LiveWorkflow, string> {
+  return new DataLoader<WorkflowKey, LiveWorkflow, string>((keys) => loadBatch(client, keys, timeoutMs), {
+    cacheKeyFn: (key) => `${key.namespace}/${key.name}`,
+  });
+}
+
+async function loadNamespace(client: WorkflowClient, namespace: string, keys: readonly WorkflowKey[], timeoutMs: number): Promise<Map<string, LiveWorkflow>> {
+  const found = new Map<string, LiveWorkflow>();
+  const get = async (name: string) => {
+    const workflow = await withTimeout(client.get(namespace, name), timeoutMs);
+    found.set(name, workflow ? { kind: 'live', workflow } : { kind: 'gone' });
+  };
+  if (keys.length > 1) {
+    const selector = `${LABEL_RUN_ID} in (${[...new Set(keys.map((k) => k.runId))].join(',')})`;
+    for (const workflow of await withTimeout(client.list(namespace, selector), timeoutMs)) {
+      if (workflow.metadata.name) found.set(workflow.metadata.name, { kind: 'live', workflow });
+    }
   }
-  return loader;
+  await Promise.all(keys.filter((k) => !found.has(k.name)).map((k) => get(k.name)));
+  return found;
 }
 
 async function loadBatch(client: WorkflowClient, keys: readonly WorkflowKey[], timeoutMs: number): Promise<LiveWorkflow[]> {
-  const byNamespace = new Map<string, string[]>();
-  for (const key of keys) byNamespace.set(key.namespace, [...(byNamespace.get(key.namespace) ?? []), key.name]);
+  const byNamespace = new Map<string, WorkflowKey[]>();
+  for (const key of keys) byNamespace.set(key.namespace, [...(byNamespace.get(key.namespace) ?? []), key]);
   const found = new Map<string, LiveWorkflow>();
   await Promise.all(
-    [...byNamespace].map(async ([namespace, names]) => {
+    [...byNamespace].map(async ([namespace, group]) => {
       try {
-        if (names.length === 1) {
-          const name = names[0] as string;
-          const workflow = await withTimeout(client.get(namespace, name), timeoutMs);
-          found.set(`${namespace}/${name}`, workflow ? { kind: 'live', workflow } : { kind: 'gone' });
-          return;
-        }
-        const items = await withTimeout(client.list(namespace), timeoutMs);
-        const byName = new Map(items.map((w) => [w.metadata.name ?? '', w]));
-        for (const name of names) {
-          const workflow = byName.get(name);
-          found.set(`${namespace}/${name}`, workflow ? { kind: 'live', workflow } : { kind: 'gone' });
-        }
+        for (const [name, live] of await loadNamespace(client, namespace, group, timeoutMs)) found.set(`${namespace}/${name}`, live);
       } catch (error) {
         const reason = error instanceof TimeoutError ? `no answer within ${timeoutMs} ms` : 'the cluster did not answer';
-        for (const name of names) found.set(`${namespace}/${name}`, { kind: 'unavailable', reason });
+        for (const key of group) found.set(`${namespace}/${key.name}`, { kind: 'unavailable', reason });
       }
     }),
   );

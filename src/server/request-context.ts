@@ -21,6 +21,8 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
       runs: app.repositories.runs,
       recurringRuns: app.repositories.recurringRuns,
       metadata: app.metadata,
+      workflows: app.workflows,
+      workflowReadTimeoutMs: app.config.WORKFLOW_READ_TIMEOUT_MS,
     },
     authz,
   );
