@@ -2,7 +2,6 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { Ctx, Field, FieldResolver, Info, ObjectType, Resolver, Root } from 'type-graphql';
 import { workflowSummary, type WorkflowNodeSummary, type WorkflowSummary } from '../src/kube/workflow/workflow-summary.js';
 import { isJsonObject, type Workflow, type WorkflowStatus } from '../src/kube/workflow/workflow-types.js';
-import { addWarning } from '../src/runs/request-warnings.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { Authz } from './authz-directive.js';
 import { Run } from './run.js';
@@ -135,7 +134,7 @@ export class RunWorkflowFieldResolver {
     if (loaded.kind === 'live') return view(workflowSummary(loaded.workflow), true, null);
     if (loaded.kind === 'gone') return snapshot ? view(workflowSummary(snapshot), false, null) : null;
     const reason = `${loaded.reason}; this is the stored snapshot and may be stale`;
-    addWarning(ctx, { code: 'UNAVAILABLE', message: `workflow status of run ${run.localId}: ${reason}`, path: responsePathAsArray(info.path) });
+    ctx.warnings.push({ code: 'UNAVAILABLE', message: `workflow status of run ${run.localId}: ${reason}`, path: responsePathAsArray(info.path) });
     return snapshot ? view(workflowSummary(snapshot), false, reason) : null;
   }
 }

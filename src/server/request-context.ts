@@ -2,6 +2,7 @@ import type { AppServices } from '../app/app-services.js';
 import { RequestAuthorizer } from '../authz/request-authorizer.js';
 import type { Identity } from '../identity/identity.js';
 import { createRequestLoaders, type RequestLoaders } from '../loaders/request-loaders.js';
+import type { ResponseWarning } from './response-warnings.js';
 
 /** What every resolver receives: built once per request, shared by all its fields, dropped with it. */
 export interface RequestContext {
@@ -10,6 +11,8 @@ export interface RequestContext {
   readonly authz: RequestAuthorizer;
   readonly loaders: RequestLoaders;
   readonly app: AppServices;
+  /** Non-fatal problems met while answering; the warnings plugin adds them to `errors` beside the data. */
+  readonly warnings: ResponseWarning[];
 }
 
 export function createRequestContext(app: AppServices, identity: Identity, requestId: string): RequestContext {
@@ -26,5 +29,5 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
     },
     authz,
   );
-  return { requestId, identity, authz, loaders, app };
+  return { requestId, identity, authz, loaders, app, warnings: [] };
 }

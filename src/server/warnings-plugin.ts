@@ -1,9 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { takeWarnings } from '../runs/request-warnings.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Appends the request's warnings (src/runs/request-warnings.ts) to the response's `errors`, each with its code
+ * Appends the request's warnings (`RequestContext.warnings`) to the response's `errors`, each with its code
  * and field path, while the data stays: GraphQL has no partial-error for a field that still has a value.
  */
 export function warningsPlugin(): ApolloServerPlugin<RequestContext> {
@@ -11,7 +10,7 @@ export function warningsPlugin(): ApolloServerPlugin<RequestContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
-          const warnings = takeWarnings(contextValue);
+          const warnings = contextValue.warnings;
           if (warnings.length === 0 || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.errors = [
