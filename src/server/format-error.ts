@@ -1,11 +1,13 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '../errors/domain-errors.js';
+import { isConnectionFailure } from '../store/connection-failure.js';
 
 /**
  * One place maps errors to responses (DESIGN.md "GraphQL conventions"):
  * - domain errors keep their message, with `extensions.code` and client-safe details;
  * - errors graphql-js itself raised about the document (parse, validation, variable coercion, the armor limits)
  *   pass with their code: they describe the client's query, nothing of the server;
+ * - a database that cannot be reached is UNAVAILABLE (the client may retry), with no driver detail;
  * - everything else is INTERNAL with a masked message (the server's plugin logs the original with the request ID).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -25,6 +27,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },
     };
+  }
+  if (isConnectionFailure(original)) {
+    return { message: 'the database is unavailable; try again', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'UNAVAILABLE' } };
   }
   return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL' } };
 }

@@ -1,0 +1,16 @@
+/**
+ * Whether a driver error means the database could not be reached (as opposed to a bad statement): refused or
+ * dropped connections, timeouts, a server shutting down. Those are UNAVAILABLE to a client, who may retry;
+ * anything else from the database stays a masked INTERNAL error.
+ */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'SQLITE_BUSY']);
+// PostgreSQL SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention: shutdown, crash).
+const POSTGRES_UNAVAILABLE = /^(08\d\d\d|57P0[1-3])$/;
+
+export function isConnectionFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|pool is closed|Pool is closed/i.test(message);
+}

@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../src/errors/domain-errors.js';
+import { formatError } from '../../src/server/format-error.js';
+import { openStore } from '../../src/store/store-handle.js';
+
+/** What a resolver's failure looks like by the time Apollo formats it. */
+async function formattedFailure(run: () => Promise<unknown>) {
+  const failure = await run().then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+  const wrapped = new GraphQLError('raw driver text', { path: ['run'], originalError: failure as Error });
+  return formatError(wrapped.toJSON(), wrapped);
+}
+
+describe('formatError', () => {
+  it.each([
+    ['PostgreSQL', 'postgres://postgres@127.0.0.1:1/test'],
+    ['MariaDB', 'mysql://root@127.0.0.1:1/test'],
+  ])('turns an unreachable %s into UNAVAILABLE, with no driver detail', async (_name, url) => {
+    const store = openStore(url, { poolSize: 1 });
+    try {
+      const formatted = await formattedFailure(() => sql`select 1`.execute(store.db));
+      expect(formatted).toEqual({ message: 'the database is unavailable; try again', path: ['run'], extensions: { code: 'UNAVAILABLE' } });
+    } finally {
+      await store.close().catch(() => undefined);
+    }
+  });
+
+  it('masks any other database failure as INTERNAL', async () => {
+    const store = openStore('sqlite::memory:');
+    try {
+      const formatted = await formattedFailure(() => sql`select * from no_such_table`.execute(store.db));
+      expect(formatted).toEqual({ message: 'Internal server error', path: ['run'], extensions: { code: 'INTERNAL' } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps a domain error with its code', () => {
+    const wrapped = new GraphQLError('x', { path: ['run'], originalError: new NotFoundError('run not found') });
+    expect(formatError(wrapped.toJSON(), wrapped)).toMatchObject({ message: 'run not found', extensions: { code: 'NOT_FOUND' } });
+  });
+});
