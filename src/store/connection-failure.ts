@@ -12,5 +12,6 @@ export function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
   const message = (error as { message?: unknown }).message;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|pool is closed|Pool is closed/i.test(message);
+  // node-postgres reports a dropped connection without a code.
+  return typeof message === 'string' && /^Connection terminated/.test(message);
 }
