@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import { parsePipelineSpec } from '../kube/workflow/pipeline-spec.js';
+import { argoWorkflowSchema, type WorkflowSchema } from '../kube/workflow/workflow-schema.js';
 import type { Database, PipelineRow, PipelineVersionRow } from '../store/database.js';
 import { PipelineRepository, SHARED_NAMESPACE } from '../store/pipeline-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -28,12 +29,14 @@ export class PipelineService {
   readonly #directory: NamespaceDirectory;
   readonly #maxSpecBytes: number;
   readonly #now: () => number;
+  readonly #schema: WorkflowSchema;
 
-  constructor(db: Kysely<Database>, directory: NamespaceDirectory, maxSpecBytes: number, now: () => number = Date.now) {
+  constructor(db: Kysely<Database>, directory: NamespaceDirectory, maxSpecBytes: number, now: () => number = Date.now, schema: WorkflowSchema = argoWorkflowSchema()) {
     this.#repo = new PipelineRepository(db);
     this.#directory = directory;
     this.#maxSpecBytes = maxSpecBytes;
     this.#now = now;
+    this.#schema = schema;
   }
 
   get repository(): PipelineRepository {
@@ -121,11 +124,14 @@ export class PipelineService {
   #versionRow(pipeline: PipelineRow, input: NewVersion, path: string, now: number): PipelineVersionRow {
     let canonical: string;
     try {
-      canonical = parsePipelineSpec(input.spec, this.#maxSpecBytes).canonicalJson;
+      const parsed = parsePipelineSpec(input.spec, this.#maxSpecBytes);
+      this.#schema.check(parsed.manifest, '');
+      canonical = parsed.canonicalJson;
     } catch (error) {
       if (error instanceof InvalidInputError) {
-        const inner = typeof error.details['path'] === 'string' && error.details['path'] ? `.${error.details['path']}` : '';
-        throw new InvalidInputError(error.message, `${path}.spec${inner}`);
+        const { path: innerPath, ...details } = error.details;
+        const inner = typeof innerPath === 'string' && innerPath ? `.${innerPath}` : '';
+        throw new InvalidInputError(error.message, `${path}.spec${inner}`, details);
       }
       throw error;
     }

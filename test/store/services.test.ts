@@ -126,6 +126,16 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
     expect(await service.repository.byName('team-a', 'broken')).toBeUndefined();
   });
 
+  it("refuses a Workflow that breaks Argo's CRD schema, naming the field, and writes nothing", async () => {
+    const mistyped = DIAMOND.replace(/entrypoint: (\S+)/, 'entrypoint: $1\n  parallelism: "lots"');
+    expect(mistyped).not.toBe(DIAMOND);
+    const error = await service.create({ namespace: 'team-a', name: 'mistyped', version: { name: 'v1', spec: mistyped } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).details['path']).toBe('input.version.spec.spec.parallelism');
+    expect((error as InvalidInputError).message).toMatch(/spec\.parallelism.*integer/);
+    expect(await service.repository.byName('team-a', 'mistyped')).toBeUndefined();
+  });
+
   it('refuses duplicates with CONFLICT: pipeline name per namespace, version name per pipeline', async () => {
     await expect(service.create({ namespace: 'team-a', name: 'diamond' })).rejects.toBeInstanceOf(ConflictError);
     const p = (await service.repository.byName('team-a', 'diamond'))?.id as string;
