@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { MetadataArtifact, MetadataExecution } from './metadata-records.js';
 import type { MetadataTables } from './metadata-tables.js';
 import { artifactStateName, DISPLAY_NAME_PROPERTY, executionStateName, KFP_TYPES, NAMESPACE_PROPERTY, TYPE_KINDS } from './mlmd-enums.js';
@@ -13,7 +13,6 @@ import { migrationDialect } from '../store/migration-types.js';
  * six statements depends on it.
  */
 export function selectArtifactRows(db: Kysely<MetadataTables>) {
-  const aggregate = jsonArrayAggregate(db);
   return db
     .selectFrom('Artifact as a')
     .innerJoin('Type as at', 'at.id', 'a.type_id')
@@ -29,23 +28,11 @@ export function selectArtifactRows(db: Kysely<MetadataTables>) {
       'a.state',
       'a.create_time_since_epoch',
       'a.last_update_time_since_epoch',
-      eb
-        .selectFrom('Attribution as na')
-        .innerJoin('Context as nc', 'nc.id', 'na.context_id')
-        .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
-        .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
-        .whereRef('na.artifact_id', '=', 'a.id')
-        .where('nt.name', '=', KFP_TYPES.pipelineRun)
-        .where('nt.type_kind', '=', TYPE_KINDS.context)
-        .where('np.name', '=', NAMESPACE_PROPERTY)
-        .where('np.is_custom_property', '=', IS_CUSTOM)
-        .select((sub) => sub.fn<unknown>(aggregate, [sub.ref('np.string_value')]).as('agg'))
-        .as('namespaces_json'),
+      runNamespaces(db, eb.selectFrom('Attribution as na').select('na.context_id').whereRef('na.artifact_id', '=', 'a.id')),
     ]);
 }
 
 export function selectExecutionRows(db: Kysely<MetadataTables>) {
-  const aggregate = jsonArrayAggregate(db);
   return db
     .selectFrom('Execution as x')
     .innerJoin('Type as xt', 'xt.id', 'x.type_id')
@@ -60,19 +47,26 @@ export function selectExecutionRows(db: Kysely<MetadataTables>) {
       'x.last_known_state',
       'x.create_time_since_epoch',
       'x.last_update_time_since_epoch',
-      eb
-        .selectFrom('Association as na')
-        .innerJoin('Context as nc', 'nc.id', 'na.context_id')
-        .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
-        .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
-        .whereRef('na.execution_id', '=', 'x.id')
-        .where('nt.name', '=', KFP_TYPES.pipelineRun)
-        .where('nt.type_kind', '=', TYPE_KINDS.context)
-        .where('np.name', '=', NAMESPACE_PROPERTY)
-        .where('np.is_custom_property', '=', IS_CUSTOM)
-        .select((sub) => sub.fn<unknown>(aggregate, [sub.ref('np.string_value')]).as('agg'))
-        .as('namespaces_json'),
+      runNamespaces(db, eb.selectFrom('Association as na').select('na.context_id').whereRef('na.execution_id', '=', 'x.id')),
     ]);
+}
+
+/**
+ * `namespaces_json`: the `namespace` property of every system.PipelineRun context among `contextIds` (the
+ * object's Attribution or Association rows), as one JSON array. Never the system.Pipeline context.
+ */
+function runNamespaces<DB, TB extends keyof DB>(db: Kysely<MetadataTables>, contextIds: SelectQueryBuilder<DB, TB, { context_id: number }>) {
+  return db
+    .selectFrom('Context as nc')
+    .innerJoin('Type as nt', 'nt.id', 'nc.type_id')
+    .innerJoin('ContextProperty as np', 'np.context_id', 'nc.id')
+    .where('nc.id', 'in', contextIds)
+    .where('nt.name', '=', KFP_TYPES.pipelineRun)
+    .where('nt.type_kind', '=', TYPE_KINDS.context)
+    .where('np.name', '=', NAMESPACE_PROPERTY)
+    .where('np.is_custom_property', '=', IS_CUSTOM)
+    .select((sub) => sub.fn<unknown>(jsonArrayAggregate(db), [sub.ref('np.string_value')]).as('agg'))
+    .as('namespaces_json');
 }
 
 /** The JSON array aggregate of each dialect (JSON_ARRAYAGG needs MySQL 5.7.22 / MariaDB 10.5). */
