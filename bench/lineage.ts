@@ -1,5 +1,5 @@
 /**
- * Lineage benchmark (issue 5, "Must show"): seeds an ML-Metadata lineage graph of N artifacts (default 100,000)
+ * Lineage benchmark: seeds an ML-Metadata lineage graph of N artifacts (default 100,000)
  * and prints `lineage` latency at depth 1, 3 and 5 (p50/p95 over the calls) and the SQL statements per call.
  *
  *   npx tsx bench/lineage.ts [N] [sqlite|postgres|mysql ...]      (default: 100000 sqlite)

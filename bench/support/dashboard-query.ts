@@ -1,4 +1,4 @@
-/** The dashboard query of issue 2: a page of runs with their experiment, version and each execution's outputs. */
+/** The dashboard query: a page of runs with their experiment, version and each execution's outputs. */
 export const DASHBOARD_QUERY = `query Dashboard($namespace: String!, $first: Int!) {
   namespace(name: $namespace) {
     runs(first: $first) {

@@ -7,7 +7,7 @@ import { isRecord } from './kube-object.js';
 
 type Manifest = Record<string, unknown>;
 
-/** The KFP multi-user RBAC shipped by kubeflow/manifests and kubeflow/pipelines (../shared/fixtures). */
+/** The KFP multi-user RBAC shipped by kubeflow/manifests and kubeflow/pipelines (vendored in test/fixtures/upstream and deploy/emulator). */
 export const RBAC_FIXTURE_FILES: readonly string[] = [
   'kubeflow-roles-cluster-roles.yaml',
   'kfp-view-edit-cluster-roles.yaml',

@@ -14,7 +14,7 @@ import { ApiError } from './status-error.js';
 import { createSelfSignedCertificate } from './tls-certificate.js';
 
 /**
- * The CRDs and KFP RBAC the emulator serves: byte-identical copies of ../shared/fixtures/kubernetes kept in
+ * The CRDs and KFP RBAC the emulator serves: byte-identical copies of the upstream files (test/fixtures/upstream/kubernetes) kept in
  * deploy/emulator (test/emulator/vendored-fixtures.test.ts checks), so `npm start` needs nothing outside the repo.
  */
 export const DEFAULT_CRD_DIR = fileURLToPath(new URL('../../deploy/emulator/kubernetes/', import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * ML-Metadata's enums as stored in its tables, copied from ml_metadata/proto/metadata_store.proto (commit
- * b37bfad5, see ../shared/fixtures/mlmd/mlmd_enums.json). MLMD stores the numbers; the API speaks the names.
+ * b37bfad5, see test/fixtures/upstream/mlmd/mlmd_enums.json). MLMD stores the numbers; the API speaks the names.
  */
 
 /** Artifact.State, stored in `Artifact.state`. */

@@ -9,7 +9,7 @@ import { startTestServer, type GraphqlResponse, type TestServer } from '../suppo
  * mutation and every query root field.
  */
 const ALICE = { user: 'alice@example.com' };
-const DIAMOND = readFileSync(new URL('../../../shared/fixtures/argo/dag-diamond.yaml', import.meta.url), 'utf8');
+const DIAMOND = readFileSync(new URL('../fixtures/upstream/argo/dag-diamond.yaml', import.meta.url), 'utf8');
 
 type Res = GraphqlResponse<Record<string, unknown>>;
 const codeOf = (res: Res) => res.body.errors?.[0]?.extensions?.code;

@@ -1,4 +1,4 @@
-import { SHARED_FIXTURES } from '../support/shared-fixtures.js';
+import { UPSTREAM_FIXTURES } from '../support/upstream-fixtures.js';
 import {
   CoordinationV1Api,
   CoreV1Api,
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readYamlDocuments, type RunningEmulator } from '../../src/emulator/index.js';
 import { failure, kubeConfigFor, startDemoEmulator } from './emulator-harness.js';
 
-const helloWorld = readYamlDocuments(join(SHARED_FIXTURES, 'argo/hello-world.yaml'))[0] ?? {};
+const helloWorld = readYamlDocuments(join(UPSTREAM_FIXTURES, 'argo/hello-world.yaml'))[0] ?? {};
 const wf = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
 type Obj = KubernetesObject & Record<string, unknown>;
 

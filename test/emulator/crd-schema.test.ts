@@ -1,4 +1,4 @@
-import { SHARED_FIXTURES, SHARED_KUBERNETES } from '../support/shared-fixtures.js';
+import { UPSTREAM_FIXTURES, UPSTREAM_KUBERNETES } from '../support/upstream-fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CRD_FILES, loadCrds, validateObject, type JsonSchema } from '../../src/kube/crd-schema/index.js';
 
@@ -52,10 +52,10 @@ describe('validateObject', () => {
 
   it('validates KFP-compiled and Argo example workflows against the Argo v4.0.8 CRD', async () => {
     const { readYamlDocuments } = await import('../../src/emulator/index.js');
-    const workflowCrd = loadCrds(SHARED_KUBERNETES, DEFAULT_CRD_FILES).find((c) => c.name === 'workflows.argoproj.io');
+    const workflowCrd = loadCrds(UPSTREAM_KUBERNETES, DEFAULT_CRD_FILES).find((c) => c.name === 'workflows.argoproj.io');
     const wfSchema = workflowCrd?.versions[0]?.schema ?? {};
     for (const file of ['argo/hello-world.yaml', 'argo/dag-diamond.yaml', 'kfp/hello_world.yaml', 'kfp/pipeline_with_after.yaml']) {
-      const [doc] = readYamlDocuments(`${SHARED_FIXTURES}${file}`);
+      const [doc] = readYamlDocuments(`${UPSTREAM_FIXTURES}${file}`);
       const result = validateObject(wfSchema, doc);
       expect(result.causes, file).toEqual([]);
     }

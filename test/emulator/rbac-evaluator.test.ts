@@ -1,4 +1,4 @@
-import { SHARED_KUBERNETES } from '../support/shared-fixtures.js';
+import { UPSTREAM_KUBERNETES } from '../support/upstream-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import {
 import { readYamlDocuments, RBAC_FIXTURE_FILES } from '../../src/emulator/index.js';
 
 // The real ClusterRoles of kubeflow/manifests and kubeflow/pipelines, aggregated as the controller would.
-const fixtures = RBAC_FIXTURE_FILES.flatMap((f) => readYamlDocuments(join(SHARED_KUBERNETES, 'kfp-multi-user-rbac', f)));
+const fixtures = RBAC_FIXTURE_FILES.flatMap((f) => readYamlDocuments(join(UPSTREAM_KUBERNETES, 'kfp-multi-user-rbac', f)));
 const clusterRoles = aggregateClusterRoles(fixtures.filter((d) => d.kind === 'ClusterRole') as unknown as ClusterRole[]);
 
 function binding(name: string, namespace: string, role: string, subject: RoleBinding['subjects']): RoleBinding {

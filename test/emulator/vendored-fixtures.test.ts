@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CRD_DIR } from '../../src/emulator/index.js';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/kubernetes/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/upstream/kubernetes/', import.meta.url));
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('the CRDs and RBAC the emulator serves', () => {

@@ -6,8 +6,9 @@ import { WORKFLOW_RESOURCE } from '../../src/kube/workflow-client.js';
 import type { Workflow } from '../../src/kube/workflow/workflow-types.js';
 import type { Database } from '../../src/store/database.js';
 import type { Kysely } from 'kysely';
+import { UPSTREAM_FIXTURES } from '../support/upstream-fixtures.js';
 
-export const ARGO_FIXTURES = '/work/shared/fixtures/argo';
+export const ARGO_FIXTURES = `${UPSTREAM_FIXTURES}argo`;
 
 export function argoFixture(name: string): string {
   return readFileSync(`${ARGO_FIXTURES}/${name}.yaml`, 'utf8');

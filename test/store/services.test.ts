@@ -9,7 +9,7 @@ import { createTestStore, DIALECTS } from '../support/databases.js';
 import { recurringRun, run, T0 } from './store-fixtures.js';
 
 /** The business rules of experiments and pipelines over a real database of each dialect. */
-const DIAMOND = readFileSync(new URL('../../../shared/fixtures/argo/dag-diamond.yaml', import.meta.url), 'utf8');
+const DIAMOND = readFileSync(new URL('../fixtures/upstream/argo/dag-diamond.yaml', import.meta.url), 'utf8');
 const directory = new StaticNamespaceDirectory(['team-a', 'team-b']);
 
 async function rowCount(store: StoreHandle, table: 'experiments' | 'pipelines' | 'pipeline_versions' | 'runs'): Promise<number> {

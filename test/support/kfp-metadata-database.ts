@@ -11,7 +11,7 @@ import { createTestDatabase } from './databases.js';
 
 /**
  * A metadata database KFP itself would have: tables created by MLMD's own DDL (the real files in
- * ../shared/fixtures/mlmd, not kfp-graph's migration) and rows written the way KFP v2's driver and launcher
+ * test/fixtures/upstream/mlmd, not kfp-graph's migration) and rows written the way KFP v2's driver and launcher
  * write them, for two tenants `team-a` and `team-b` sharing one system.Pipeline context.
  */
 const DDL: Record<SqlDialect, string> = {
@@ -21,7 +21,7 @@ const DDL: Record<SqlDialect, string> = {
 };
 
 function ddlStatements(dialect: SqlDialect): string[] {
-  const text = readFileSync(join(import.meta.dirname, '../../../shared/fixtures/mlmd', DDL[dialect]), 'utf8');
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/upstream/mlmd', DDL[dialect]), 'utf8');
   return text
     .split('\n')
     .filter((line) => !line.trim().startsWith('--'))

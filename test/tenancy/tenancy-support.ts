@@ -44,7 +44,7 @@ export const user = (name: string, groups?: readonly string[]) => (): Record<str
   ...(groups ? { 'kubeflow-groups': groups.join(',') } : {}),
 });
 
-/** The callers of issue 3's matrix, with the role each has per demo tenant (src/demo/tenants.ts). */
+/** The callers of the tenancy matrix, with the role each has per demo tenant (src/demo/tenants.ts). */
 export const CALLERS: readonly Caller[] = [
   { name: 'owner alice@example.com', headers: user('alice@example.com'), roles: { alice: 'owner', 'ml-research': 'edit' } },
   { name: 'view contributor dave@example.com', headers: user('dave@example.com'), roles: { 'ml-research': 'view' } },

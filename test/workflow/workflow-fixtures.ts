@@ -1,9 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UPSTREAM_FIXTURES } from '../support/upstream-fixtures.js';
 import { parsePipelineSpec } from '../../src/kube/workflow/pipeline-spec.js';
 import type { Workflow } from '../../src/kube/workflow/workflow-types.js';
 
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = UPSTREAM_FIXTURES;
 export const MAX_BYTES = 1 << 20;
 
 export function fixtureText(relative: string): string {

@@ -32,7 +32,7 @@ export interface CrdDefinition {
 }
 
 /**
- * The CRDs kfp-graph needs, from ../shared/fixtures/kubernetes. The directory also holds Argo's `main` CRD;
+ * The CRDs kfp-graph needs, from deploy/emulator/kubernetes (copies of upstream files). Upstream also ships Argo's `main` CRD;
  * KFP pins Argo v4.0.8, so that is the one served.
  */
 export const DEFAULT_CRD_FILES: readonly string[] = [

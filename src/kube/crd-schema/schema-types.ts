@@ -1,6 +1,6 @@
 /**
  * The structural subset of `apiextensions.k8s.io/v1` JSONSchemaProps that CRDs use (the Argo, KFP and Kubeflow
- * CRDs in ../shared/fixtures use every field listed here). `x-kubernetes-validations` (CEL) is carried but not
+ * CRDs in test/fixtures/upstream use every field listed here). `x-kubernetes-validations` (CEL) is carried but not
  * evaluated.
  */
 export interface JsonSchema {
