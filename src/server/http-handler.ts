@@ -11,6 +11,7 @@ import type { TrustedDocuments } from './trusted-documents.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
+import type { ReadinessReport } from './readiness-checks.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 
 export interface HttpDependencies {
@@ -19,8 +20,8 @@ export interface HttpDependencies {
   readonly tokens: TokenReviewer | null;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
-  /** Named checks for /readyz; each resolves true when its dependency answers. */
-  readonly readiness: () => Promise<Readonly<Record<string, boolean>>>;
+  /** What /readyz answers: gating checks, and the cluster's state reported beside them. */
+  readonly readiness: () => Promise<ReadinessReport>;
   readonly graphiql: { readonly assets: ReadonlyMap<string, StaticAsset>; readonly defaultHeaders?: Readonly<Record<string, string>> } | null;
   /** When set, only these documents run (TRUSTED_DOCUMENTS). */
   readonly trustedDocuments?: TrustedDocuments;
@@ -200,9 +201,9 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       }
       if (url.pathname === '/readyz') {
         route = 'readyz';
-        const checks = await deps.readiness();
+        const { checks, cluster } = await deps.readiness();
         const ready = Object.values(checks).every(Boolean);
-        send(res, ready ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify({ ready, checks }));
+        send(res, ready ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify({ ready, checks, cluster }));
         return;
       }
       if (url.pathname === '/metrics') {

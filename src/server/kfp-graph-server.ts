@@ -29,6 +29,10 @@ import { TrustedDocuments } from './trusted-documents.js';
 import { warningsPlugin } from './warnings-plugin.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { readinessChecks } from './readiness-checks.js';
+
+/** Under the Deployment's readiness `timeoutSeconds` (2), so a hung dependency reads as "no", not as a timeout. */
+const READINESS_TIMEOUT_MS = 1_500;
 
 export interface RunningKfpGraph {
   readonly url: string;
@@ -135,9 +139,10 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       tokens,
       logger,
       metrics,
-      readiness: async () => ({
-        database: await sql`select 1`.execute(store.db).then(() => true, () => false),
-        cluster: await versionApi.getCode().then(() => true, () => false),
+      readiness: readinessChecks({
+        database: () => sql`select 1`.execute(store.db),
+        cluster: () => versionApi.getCode(),
+        timeoutMs: READINESS_TIMEOUT_MS,
       }),
       ...(trustedDocuments ? { trustedDocuments } : {}),
       graphiql: config.GRAPHIQL

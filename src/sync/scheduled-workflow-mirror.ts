@@ -40,8 +40,10 @@ export class ScheduledWorkflowMirror {
     this.#informer.on('update', (o) => apply(o, o.spec?.enabled === true));
     this.#informer.on('delete', (o) => apply(o, false));
     this.#informer.on('error', (error) => {
+      // `stop()` aborts the watch request, and the informer reports that abort as an error: not a failure.
+      if (this.#stopped) return;
       this.#logger?.warn('sync: scheduled workflow watch failed; restarting', { error });
-      if (!this.#stopped) setTimeout(() => void this.#informer.start().catch(() => undefined), 2_000).unref();
+      setTimeout(() => void this.#informer.start().catch(() => undefined), 2_000).unref();
     });
   }
 

@@ -1,0 +1,44 @@
+/**
+ * What `/readyz` answers. Readiness gates only on what this replica itself needs to serve a request: its
+ * database. The Kubernetes API is shared by every replica, so gating on it would take all of them out of the
+ * Service at once when the API server blips — and most requests (reads of runs, experiments, lineage) never
+ * reach it, while authorization failures already fail closed per request. The cluster's state is reported
+ * beside the checks, for dashboards and humans, without changing the status code.
+ * (Kubernetes: "Configure Liveness, Readiness and Startup Probes" — a readiness probe that depends on a shared
+ * dependency makes every pod unready together.)
+ */
+export interface ReadinessReport {
+  /** Each must be true for `/readyz` to answer 200. */
+  readonly checks: Readonly<Record<string, boolean>>;
+  /** Reported only: does the Kubernetes API server answer this replica. */
+  readonly cluster: { readonly reachable: boolean };
+}
+
+export interface ReadinessProbes {
+  /** Resolves when the database answers a trivial statement. */
+  readonly database: () => Promise<unknown>;
+  /** Resolves when the Kubernetes API server answers (e.g. GET /version). */
+  readonly cluster: () => Promise<unknown>;
+  /** Each probe must answer within this, so `/readyz` answers inside the kubelet's probe timeout. */
+  readonly timeoutMs: number;
+}
+
+/** True when `probe` resolves within `timeoutMs`; a rejection or a slow answer is false. */
+async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe().then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function readinessChecks(probes: ReadinessProbes): () => Promise<ReadinessReport> {
+  return async () => {
+    const [database, cluster] = await Promise.all([answers(probes.database, probes.timeoutMs), answers(probes.cluster, probes.timeoutMs)]);
+    return { checks: { database }, cluster: { reachable: cluster } };
+  };
+}
