@@ -174,6 +174,9 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
     ]);
     expect(at(find(objects, 'ConfigMap', 'kfp-graph-config'), 'data.METRICS_PORT')).toBe('9090');
     expect(at(container, 'securityContext.readOnlyRootFilesystem')).toBe(true);
+    // The pod runs as the image's own user (the Dockerfile's USER), never as root.
+    const user = /^USER (\d+):(\d+)$/m.exec(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
+    expect(at(deployment, 'spec.template.spec.securityContext')).toMatchObject({ runAsNonRoot: true, runAsUser: Number(user?.[1]), runAsGroup: Number(user?.[2]) });
     expect(at(container, 'resources.requests.memory')).toBeDefined();
     expect(at(container, 'resources.limits.memory')).toBeDefined();
     expect(at(container, 'startupProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
