@@ -56,7 +56,7 @@ export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise
   return true;
 }
 
-/** The JSON log lines at `warn` or `error`, and any line that is neither JSON nor the banner, for a clean-log check. */
+/** The JSON log lines at `warn` or `error` (and any `{` line that is not JSON), for a clean-log check; stderr is checked apart. */
 export function problemLines(log: string): readonly string[] {
   return log
     .split('\n')
