@@ -8,8 +8,8 @@ import { captureOutput, problemLines, waitForOutput } from '../support/child-pro
 
 /**
  * The image's start, as a pod with `readOnlyRootFilesystem: true` runs it: the Dockerfile's own CMD, USER and
- * NODE_ENV on the output of `npm run build`, in a private mount namespace where the application directory
- * (which holds TMPDIR) is a read-only bind mount, and only the database volume (an emptyDir in a Deployment) is
+ * NODE_ENV on the output of `npm run build`, in a private mount namespace where the root filesystem, the
+ * application directory and TMPDIR are read-only and only the database volume (an emptyDir in a Deployment) is
  * writable. The cluster is outside the container, reached through a kubeconfig as kfp-graph's own service
  * account. Needs root for `unshare --mount` and `setpriv`.
  */
@@ -44,11 +44,23 @@ describe.skipIf(!isRoot || !hasTools)(`the image's start command on a read-only 
   let cluster: ClusterConnection;
   let server: ChildProcess | undefined;
 
-  /** Runs argv as the image's user with cwd APP, APP read-only (the container's root filesystem). */
+  /**
+   * Runs argv as the image's user with cwd APP in a private mount namespace where, as in a pod with
+   * `readOnlyRootFilesystem: true` and an emptyDir, only VOLUME is writable: it is bind-mounted first, then the
+   * root filesystem and the one holding the host's TMPDIR are remounted read-only (in this namespace only; the
+   * per-mount flag does not propagate), and APP is a read-only bind mount of its own.
+   */
   function contained(argv: readonly string[], env: Readonly<Record<string, string>>) {
-    const script = 'mount --bind -o ro "$APP" "$APP" && cd "$APP" && exec setpriv --reuid="$RUN_UID" --regid="$RUN_GID" --clear-groups --no-new-privs -- "$@"';
+    const script = [
+      'mount --bind "$VOLUME" "$VOLUME"',
+      'mount --bind -o ro "$APP" "$APP"',
+      'mount -o remount,bind,ro /',
+      'mount -o remount,bind,ro "$(stat -c %m "$HOST_TMP")"',
+      'cd "$APP"',
+      'exec setpriv --reuid="$RUN_UID" --regid="$RUN_GID" --clear-groups --no-new-privs -- "$@"',
+    ].join(' && ');
     return spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
-      env: { ...env, APP: app, RUN_UID: String(image.uid), RUN_GID: String(image.gid) },
+      env: { ...env, APP: app, VOLUME: volume, HOST_TMP: tmpdir(), RUN_UID: String(image.uid), RUN_GID: String(image.gid) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
@@ -101,6 +113,10 @@ describe.skipIf(!isRoot || !hasTools)(`the image's start command on a read-only 
     expect(tmp.stderr).toMatch(/Read-only file system/);
     expect((await probe(join(app, 'dist', 'probe'))).code).not.toBe(0);
     expect((await probe('/probe-kfp-graph')).code).not.toBe(0);
+    // World-writable outside; read-only here, as in the container.
+    const hostTmp = await probe(join(tmpdir(), `kfp-graph-probe-${process.pid}`));
+    expect(hostTmp.code).not.toBe(0);
+    expect(hostTmp.stderr).toMatch(/Read-only file system/);
     expect((await probe(join(volume, 'probe'))).code).toBe(0);
   });
 
