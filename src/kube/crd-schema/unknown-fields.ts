@@ -16,14 +16,17 @@ export function unknownFields(schema: JsonSchema, value: unknown, path = ''): Va
 function collect(schema: JsonSchema, value: unknown, path: string, causes: ValidationCause[]): void {
   if (schema['x-kubernetes-preserve-unknown-fields'] || schema['x-kubernetes-embedded-resource']) return;
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((item, i) => collect(schema.items as JsonSchema, item, indexPath(path, i), causes));
+    const items = schema.items;
+    if (items) {
+      for (const [i, item] of value.entries()) collect(items, item, indexPath(path, i), causes);
+    }
     return;
   }
   if (!isJsonObject(value)) return;
   const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   const properties = schema.properties;
   for (const [name, child] of Object.entries(value)) {
-    const declared = properties && Object.prototype.hasOwnProperty.call(properties, name) ? properties[name] : undefined;
+    const declared = properties && Object.hasOwn(properties, name) ? properties[name] : undefined;
     if (declared) collect(declared, child, childPath(path, name), causes);
     else if (additional) collect(additional, child, indexPath(path, name), causes);
     else if (properties && schema.additionalProperties !== true) {
