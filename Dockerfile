@@ -4,6 +4,10 @@
 # No HEALTHCHECK: the kubelet probes /healthz and /readyz (deploy/base/deployment.yaml).
 
 FROM node:20.20.2-bookworm-slim AS build
+# better-sqlite3 compiles its addon when no prebuilt binary can be fetched; the compilers stay in this stage.
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
