@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveIdentity, type IdentitySettings, type RequestHeaders } from '../../src/identity/resolve-identity.js';
 import type { TokenReviewer } from '../../src/identity/token-reviewer.js';
@@ -194,6 +196,21 @@ describe('identity with DANGEROUSLY_ALLOW_ANONYMOUS_USER', () => {
   it('the anonymous user does not bypass header rules: a repeated header is still 400', async () => {
     const res = await rawPost(t.url, { 'kubeflow-userid': ['a@example.com', 'b@example.com'] }, VIEWER);
     expect(res.status).toBe(400);
+  });
+});
+
+describe('deploy/base: only the gateway may send the trusted header', () => {
+  it('the AuthorizationPolicy admits the ingress gateway, and anyone else only without kubeflow-userid (as KFP ml-pipeline)', () => {
+    const base = new URL('../../deploy/base/', import.meta.url);
+    const kustomization = parse(readFileSync(new URL('kustomization.yaml', base), 'utf8')) as { resources: string[] };
+    expect(kustomization.resources).toContain('authorization-policy.yaml');
+    const policy = parse(readFileSync(new URL('authorization-policy.yaml', base), 'utf8')) as { kind: string; spec: { selector: { matchLabels: Record<string, string> }; rules: unknown[] } };
+    expect(policy.kind).toBe('AuthorizationPolicy');
+    expect(policy.spec.selector.matchLabels).toEqual({ app: 'kfp-graph' });
+    expect(policy.spec.rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] },
+      { when: [{ key: 'request.headers[kubeflow-userid]', notValues: ['*'] }] },
+    ]);
   });
 });
 
