@@ -46,7 +46,7 @@ export function oid(dotted: string): Buffer {
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050 on. */
 export function time(date: Date): Buffer {
   const iso = date.toISOString(); // 2026-01-02T03:04:05.000Z → 260102030405Z
-  const rest = iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+  const rest = `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
   return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2, 4) + rest)) : tlv(0x18, Buffer.from(iso.slice(0, 4) + rest));
 }
 
