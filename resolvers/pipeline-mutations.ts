@@ -67,7 +67,7 @@ export class PipelineMutations {
     return pipelinePayload(Pipeline.from(pipeline), version ? PipelineVersion.from(version) : null);
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'create', target: 'ID_ARGUMENT', argument: 'input.pipelineId' })
+  @Authz({ resource: 'pipelines', verb: 'create', target: 'ID_ARGUMENT', argument: 'input.pipelineId' })
   @Mutation(() => PipelineVersionPayload)
   async createPipelineVersion(@Arg('input', () => CreatePipelineVersionInput) input: CreatePipelineVersionInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const pipelineId = expectGlobalId(input.pipelineId, 'Pipeline', 'input.pipelineId');
@@ -81,7 +81,7 @@ export class PipelineMutations {
     return pipelinePayload(Pipeline.from(await ctx.app.pipelines.update(id, input)));
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Authz({ resource: 'pipelines', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelineVersionPayload)
   async updatePipelineVersion(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const id = expectGlobalId(input.id, 'PipelineVersion', 'input.id');
@@ -95,7 +95,7 @@ export class PipelineMutations {
     return pipelinePayload(Pipeline.from(await ctx.app.pipelines.delete(id)));
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
+  @Authz({ resource: 'pipelines', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelineVersionPayload)
   async deletePipelineVersion(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const id = expectGlobalId(input.id, 'PipelineVersion', 'input.id');

@@ -22,7 +22,11 @@ export class PipelineParameter {
   description!: string | null;
 }
 
-@Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+// A version is authorized as its pipeline (resource `pipelines`, the pipeline's namespace, the same verb), never as
+// `pipelineversions`: KFP: backend/src/apiserver/server/pipeline_server.go `canAccessPipelineVersion` →
+// `canAccessPipeline`. The stock roles up to KFP 2.14 grant `pipelines/versions`, not `pipelineversions`, so
+// asking about the latter would deny every tenant there.
+@Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
 @ObjectType({ implements: Node, description: 'An immutable pipeline spec (an Argo Workflow) that runs are created from.' })
 export class PipelineVersion extends Node {
   readonly __typename = 'PipelineVersion';
@@ -60,7 +64,7 @@ export const PipelineVersionConnection = Connection(PipelineVersion, 'PipelineVe
 
 @Resolver(() => PipelineVersion)
 export class PipelineVersionFieldResolver {
-  @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => String, { name: 'namespace', nullable: true, description: "The owning pipeline's namespace; null when shared." })
   namespaceName(@Root() version: PipelineVersion): string | null {
     return version.namespace === '' ? null : version.namespace;
@@ -74,13 +78,13 @@ export class PipelineVersionFieldResolver {
     return Pipeline.from(row);
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => JSONObject, { description: 'The Argo Workflow, as stored (canonical JSON).' })
   spec(@Root() version: PipelineVersion): Record<string, unknown> {
     return JSON.parse(version.specJson) as Record<string, unknown>;
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => [PipelineParameter])
   parameters(@Root() version: PipelineVersion): PipelineParameter[] {
     return pipelineParameters(JSON.parse(version.specJson) as Workflow).map((p) =>

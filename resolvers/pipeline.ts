@@ -54,14 +54,14 @@ export class PipelineFieldResolver {
     return pipeline.namespace === '' ? null : pipeline.namespace;
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'list', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineVersion, { nullable: true, description: 'The newest version.' })
   async latestVersion(@Root() pipeline: Pipeline, @Ctx() ctx: RequestContext): Promise<PipelineVersion | null> {
     const row = await ctx.loaders.latestVersion.load(pipeline.localId);
     return row ? PipelineVersion.from(row) : null;
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'list', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineVersionConnection, { description: 'Versions, newest first.' })
   async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<PipelineVersion>> {
     const page = await ctx.app.pipelines.repository.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));

@@ -110,7 +110,7 @@ export class RecurringRunFieldResolver {
     return Experiment.from(row);
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => PipelineVersion, { nullable: true })
   async pipelineVersion(@Root() recurring: RecurringRun, @Ctx() ctx: RequestContext): Promise<PipelineVersion | null> {
     const row = await ctx.loaders.pipelineVersion.load(recurring.pipelineVersionId);

@@ -93,7 +93,7 @@ export class RunFieldResolver {
     return Experiment.from(row);
   }
 
-  @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => PipelineVersion, { nullable: true, description: 'Null when the run was started from a workflow spec, or its version was deleted.' })
   async pipelineVersion(@Root() run: Run, @Ctx() ctx: RequestContext): Promise<PipelineVersion | null> {
     if (!run.pipelineVersionId) return null;

@@ -70,6 +70,15 @@ export function createAppServices(parts: AppServiceParts): AppServices {
   };
   const pipelines = new PipelineService(store.db, directory, config.MAX_SPEC_BYTES, now);
   const cleanup = parts.onCleanupError ? { onCleanupError: parts.onCleanupError } : {};
+  const recurringRuns = new RecurringRunService({
+    config,
+    recurringRuns: repositories.recurringRuns,
+    experiments: repositories.experiments,
+    pipelines: pipelines.repository,
+    scheduledWorkflows: parts.scheduledWorkflows,
+    now,
+    ...cleanup,
+  });
   return {
     config,
     store,
@@ -77,18 +86,10 @@ export function createAppServices(parts: AppServiceParts): AppServices {
     metadata: new MetadataReader(metadataStore.db, { maxLineageDepth: config.MAX_LINEAGE_DEPTH }),
     directory,
     authorizer: parts.authorizer,
-    experiments: new ExperimentService(store.db, directory, now),
+    experiments: new ExperimentService(store.db, directory, recurringRuns, now),
     pipelines,
     runs: new RunService({ config, runs: repositories.runs, experiments: repositories.experiments, pipelines: pipelines.repository, workflows: parts.workflows, now, ...cleanup }),
-    recurringRuns: new RecurringRunService({
-      config,
-      recurringRuns: repositories.recurringRuns,
-      experiments: repositories.experiments,
-      pipelines: pipelines.repository,
-      scheduledWorkflows: parts.scheduledWorkflows,
-      now,
-      ...cleanup,
-    }),
+    recurringRuns,
     workflows: parts.workflows,
     runEvents: parts.runEvents ?? new RunEvents(),
     repositories,

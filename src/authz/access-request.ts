@@ -12,7 +12,11 @@ export interface AccessRequest {
   readonly name?: string;
 }
 
-export type KfpResource = 'experiments' | 'runs' | 'jobs' | 'pipelines' | 'pipelineversions' | 'viewers' | 'visualizations';
+/**
+ * The resources kfp-graph asks about. No `pipelineversions`: KFP checks a version as its pipeline
+ * (backend/src/apiserver/server/pipeline_server.go `canAccessPipelineVersion`).
+ */
+export type KfpResource = 'experiments' | 'runs' | 'jobs' | 'pipelines' | 'viewers' | 'visualizations';
 
 export const KFP_API_GROUP = 'pipelines.kubeflow.org';
 export const KFP_API_VERSION = 'v1beta1';

@@ -9,7 +9,7 @@ const READ_VERBS = new Set(['get', 'list']);
  */
 export function sharedPipelineRequest(request: AccessRequest, controlPlaneNamespace: string): 'allow' | 'deny' | AccessRequest | undefined {
   if (request.namespace !== '') return undefined;
-  if (request.resource !== 'pipelines' && request.resource !== 'pipelineversions') {
+  if (request.resource !== 'pipelines') {
     // Nothing else lives outside a namespace; asking Kubernetes with '' would mean "in all namespaces".
     return 'deny';
   }

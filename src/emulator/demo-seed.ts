@@ -28,8 +28,9 @@ export function readYamlDocuments(path: string): Manifest[] {
  * What a Kubeflow install plus its profile controller and KFAM would have written for `DEMO_TENANTS`:
  * the Kubeflow and KFP ClusterRoles (aggregated by the emulator), the KFP api-server ServiceAccount
  * `kubeflow/ml-pipeline` and its binding (kustomize fills the subject namespace), `cluster-admin` for
- * DEMO_ADMIN, `system:basic-user` for every authenticated user, and per tenant a Profile, its namespace,
+ * DEMO_ADMIN, and per tenant a Profile, its namespace,
  * the default-editor/default-viewer ServiceAccounts and the RoleBindings the profile controller and KFAM create.
+ * kube-apiserver's own bootstrap roles are not part of it: the emulator writes them at every start.
  */
 export function demoSeed(options: { readonly rbacDir?: string; readonly tenants?: readonly DemoTenant[] } = {}): Manifest[] {
   const rbacDir = options.rbacDir ?? join(DEFAULT_CRD_DIR, 'kfp-multi-user-rbac');
@@ -38,13 +39,8 @@ export function demoSeed(options: { readonly rbacDir?: string; readonly tenants?
     namespace(CONTROL_PLANE_NAMESPACE, {}, {}),
     serviceAccount(CONTROL_PLANE_NAMESPACE, 'ml-pipeline'),
     ...fixtures,
-    clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }]),
-    clusterRoleBinding('cluster-admin', 'cluster-admin', [{ kind: 'User', apiGroup: RBAC, name: DEMO_ADMIN }]),
-    clusterRole('system:basic-user', [
-      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
-      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
-    ]),
-    clusterRoleBinding('system:basic-user', 'system:basic-user', [{ kind: 'Group', apiGroup: RBAC, name: 'system:authenticated' }]),
+    // cluster-admin, system:basic-user and the other bootstrap roles come with the emulator (bootstrap-policy.ts).
+    clusterRoleBinding('demo-admin-cluster-admin', 'cluster-admin', [{ kind: 'User', apiGroup: RBAC, name: DEMO_ADMIN }]),
     ...(options.tenants ?? DEMO_TENANTS).flatMap(tenantObjects),
   ];
 }
@@ -90,10 +86,6 @@ function namespace(name: string, labels: Record<string, string>, annotations: Re
 
 function serviceAccount(ns: string, name: string): Manifest {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } };
-}
-
-function clusterRole(name: string, rules: readonly unknown[]): Manifest {
-  return { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name }, rules };
 }
 
 function clusterRoleBinding(name: string, role: string, subjects: readonly unknown[]): Manifest {

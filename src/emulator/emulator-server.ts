@@ -11,6 +11,7 @@ import { kubeconfigYaml } from './kubeconfig-writer.js';
 import { ObjectWriter } from './object-writer.js';
 import { handleRequest, type RouterContext } from './request-router.js';
 import { ApiError } from './status-error.js';
+import { bootstrapPolicy } from './bootstrap-policy.js';
 import { createSelfSignedCertificate } from './tls-certificate.js';
 
 /**
@@ -92,6 +93,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const apply = (objects: readonly unknown[]): KubeObject[] => objects.map((o) => applyOne(cluster, writer, o));
   // CRDs are stored like any object so `kubectl get crd` lists them; storing one registers its resources.
   apply(crds.map((crd) => crd.source));
+  // kube-apiserver's bootstrap roles exist before anything a seed brings, and whatever it brings.
+  apply(bootstrapPolicy());
   if (options.seed) apply(options.seed);
 
   const ctx: RouterContext = { cluster, writer, watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 }, openWatches: new Set() };

@@ -22,8 +22,8 @@ export interface RouterContext {
   readonly openWatches: Set<() => void>;
 }
 
-/** Paths kube-apiserver serves to anyone (`system:public-info-viewer`). */
-const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+/** The health and version paths (`system:public-info-viewer` lets everyone read them). */
+const INFO_PATHS = new Set(['/version', '/version/', '/healthz', '/livez', '/readyz']);
 
 /**
  * kube-apiserver's handler chain in miniature: authentication → impersonation → authorization (RBAC) → the
@@ -34,25 +34,18 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const info = parseRequestInfo(method, url);
-    if (info.kind === 'nonResource' && PUBLIC_PATHS.has(info.path)) {
-      return info.path === '/version' ? sendJson(res, 200, SERVER_VERSION) : sendText(res, 200, 'ok');
-    }
     const user = applyImpersonation(ctx.cluster, authenticateRequest(ctx.cluster, req), req);
-    if (info.kind === 'discovery') {
-      // Discovery is readable by every authenticated user (the `system:discovery` ClusterRole).
-      const doc = discoveryDocument(ctx.cluster.registry, info.path, info.groupVersion);
-      if (doc === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-      return sendJson(res, 200, doc);
-    }
-    if (info.kind === 'nonResource' && info.path.startsWith('/openapi/v3')) {
-      const doc = openApiV3(ctx.cluster.registry, info.path);
-      if (doc === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-      return sendJson(res, 200, doc);
-    }
-    if (info.kind === 'nonResource') {
+    if (info.kind === 'discovery' || info.kind === 'nonResource') {
+      // Discovery, OpenAPI, health and version are non-resource URLs to kube-apiserver, authorized by RBAC like any
+      // other: the bootstrap roles system:discovery and system:public-info-viewer grant them (bootstrap-policy.ts).
       const decision = ctx.cluster.authorize(user, { kind: 'nonResource', verb: info.verb, path: info.path });
       if (!decision.allowed) throw new ApiError(403, 'Forbidden', `forbidden: User "${user.username}" cannot ${info.verb} path "${info.path}"`);
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      const doc = info.kind === 'discovery' ? discoveryDocument(ctx.cluster.registry, info.path, info.groupVersion)
+        : info.path.startsWith('/openapi/v3') ? openApiV3(ctx.cluster.registry, info.path)
+          : INFO_PATHS.has(info.path) ? (info.path.startsWith('/version') ? SERVER_VERSION : 'ok')
+            : undefined;
+      if (doc === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      return typeof doc === 'string' ? sendText(res, 200, doc) : sendJson(res, 200, doc);
     }
     const type = ctx.cluster.registry.lookup(info.group, info.version, info.resource);
     if (!type || type.behaviour === 'virtual') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');

@@ -18,17 +18,24 @@ export interface UpdateExperiment {
   readonly description?: string | null;
 }
 
+/** The cluster side of archiving: the experiment's ScheduledWorkflows (RecurringRunService). */
+export interface ExperimentSchedules {
+  disableScheduledWorkflows(experimentId: string): Promise<void>;
+}
+
 /** The business rules of experiments; authorization happened before a call reaches here. */
 export class ExperimentService {
   readonly #db: Kysely<Database>;
   readonly #repo: ExperimentRepository;
   readonly #directory: NamespaceDirectory;
+  readonly #schedules: ExperimentSchedules;
   readonly #now: () => number;
 
-  constructor(db: Kysely<Database>, directory: NamespaceDirectory, now: () => number = Date.now) {
+  constructor(db: Kysely<Database>, directory: NamespaceDirectory, schedules: ExperimentSchedules, now: () => number = Date.now) {
     this.#db = db;
     this.#repo = new ExperimentRepository(db);
     this.#directory = directory;
+    this.#schedules = schedules;
     this.#now = now;
   }
 
@@ -62,13 +69,22 @@ export class ExperimentService {
     return { ...current, ...next };
   }
 
-  /** As KFP does, archiving an experiment archives its runs too (one transaction). */
+  /**
+   * As KFP's `ArchiveExperiment` (KFP: backend/src/apiserver/resource/resource_manager.go and
+   * storage/experiment_store.go): the experiment's ScheduledWorkflows are disabled in the cluster first, then one
+   * transaction archives the experiment and its runs and disables its recurring runs. If the cluster refuses, nothing
+   * is archived. Unarchiving (`UnarchiveExperiment`) restores only the experiment: runs stay archived and recurring
+   * runs disabled, to be re-enabled one by one.
+   */
   async setStorageState(id: string, state: StorageState): Promise<ExperimentRow> {
     const current = await this.get(id);
+    if (state === 'ARCHIVED') await this.#schedules.disableScheduledWorkflows(id);
     await this.#db.transaction().execute(async (tx) => {
       await tx.updateTable('experiments').set({ storage_state: state }).where('id', '=', id).execute();
       if (state === 'ARCHIVED') {
-        await tx.updateTable('runs').set({ storage_state: 'ARCHIVED', updated_at: this.#now() }).where('experiment_id', '=', id).execute();
+        const now = this.#now();
+        await tx.updateTable('runs').set({ storage_state: 'ARCHIVED', updated_at: now }).where('experiment_id', '=', id).execute();
+        await tx.updateTable('recurring_runs').set({ enabled: 0, updated_at: now }).where('experiment_id', '=', id).where('enabled', '=', 1).execute();
       }
     });
     return { ...current, storage_state: state };

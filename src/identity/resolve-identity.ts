@@ -21,32 +21,8 @@ function single(headers: RequestHeaders, name: string): string | undefined {
   return values[0];
 }
 
-/**
- * Who is asking (DESIGN.md "Identity"): a bearer token is reviewed by the API server; otherwise the auth proxy's
- * trusted user header is read, with KFP's prefix rule. No identity is UNAUTHENTICATED unless the operator
- * turned on an anonymous development user.
- */
-export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null): Promise<Identity> {
-  const authorization = single(headers, 'authorization');
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-    if (!tokens) throw new UnauthenticatedError('bearer tokens are not accepted by this server');
-    let identity: Identity | null;
-    try {
-      identity = await tokens.review(match[1]);
-    } catch {
-      throw new UnavailableError('the token could not be reviewed; try again');
-    }
-    if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');
-    return identity;
-  }
-
-  const raw = single(headers, settings.userHeader);
-  if (raw === undefined || raw === '') {
-    if (settings.anonymousUser) return { user: settings.anonymousUser, groups: [], source: 'anonymous' };
-    throw new UnauthenticatedError(`no identity: send the ${settings.userHeader} header (through the auth proxy) or a bearer token`);
-  }
+/** The auth proxy's trusted user header, with KFP's prefix rule (KFP: backend/src/apiserver/auth/authenticator_http_headers.go). */
+function headerIdentity(raw: string, headers: RequestHeaders, settings: IdentitySettings): Identity {
   if (!raw.startsWith(settings.userPrefix)) {
     throw new InvalidInputError(`header ${settings.userHeader} must start with "${settings.userPrefix}"`, settings.userHeader);
   }
@@ -55,4 +31,40 @@ export async function resolveIdentity(headers: RequestHeaders, settings: Identit
   const groupsRaw = settings.groupsHeader ? single(headers, settings.groupsHeader) : undefined;
   const groups = groupsRaw ? [...new Set(groupsRaw.split(',').map((g) => g.trim()).filter(Boolean))] : [];
   return { user, groups, source: 'header' };
+}
+
+/** `Authorization: Bearer <token>` reviewed by the API server (KFP: backend/src/apiserver/auth/authenticator_token_review.go). */
+async function tokenIdentity(authorization: string, tokens: TokenReviewer | null): Promise<Identity> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+  if (!tokens) throw new UnauthenticatedError('bearer tokens are not accepted by this server');
+  let identity: Identity | null;
+  try {
+    identity = await tokens.review(match[1]);
+  } catch {
+    throw new UnavailableError('the token could not be reviewed; try again');
+  }
+  if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');
+  return identity;
+}
+
+/**
+ * Who is asking (DESIGN.md "Identity"), in KFP's order: the header authenticator first, TokenReview second
+ * (KFP: backend/src/apiserver/auth/auth.go `GetAuthenticators`, tried in order by
+ * resource_manager.go `AuthenticateRequest`). Behind Kubeflow's gateway every request carries both: oauth2-proxy
+ * puts the Dex JWT in `Authorization` and Istio copies its email claim into `kubeflow-userid`
+ * (kubeflow/manifests requestauthentication.dex-jwt.yaml, `outputClaimToHeaders`); that JWT is not a Kubernetes
+ * token, so reviewing it first would refuse every browser request. So a non-empty trusted header decides (its
+ * malformations are 400/401, never a fallback to the token); a bearer token is reviewed only without it. The
+ * header is trusted because the Istio AuthorizationPolicy in deploy/ lets only the gateway reach kfp-graph with
+ * it. No identity is UNAUTHENTICATED unless the operator turned on an anonymous development user.
+ */
+export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null): Promise<Identity> {
+  const raw = single(headers, settings.userHeader);
+  // An empty header names nobody; KFP's header authenticator fails on it and the next authenticator is tried.
+  if (raw !== undefined && raw !== '') return headerIdentity(raw, headers, settings);
+  const authorization = single(headers, 'authorization');
+  if (authorization !== undefined) return tokenIdentity(authorization, tokens);
+  if (settings.anonymousUser) return { user: settings.anonymousUser, groups: [], source: 'anonymous' };
+  throw new UnauthenticatedError(`no identity: send the ${settings.userHeader} header (through the auth proxy) or a bearer token`);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Identity } from '../identity/identity.js';
-import { toDomainError } from '../kube/kube-api-error.js';
+import { apiStatusCode, toDomainError } from '../kube/kube-api-error.js';
 import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
 import { workflowName } from '../kube/workflow/run-workflow.js';
 import { planRun } from '../runs/run-plan.js';
@@ -146,6 +146,22 @@ export class RecurringRunService {
     const changes = { enabled: enabled ? 1 : 0, updated_at: this.#deps.now() };
     await this.#deps.recurringRuns.update(id, changes);
     return { ...row, ...changes };
+  }
+
+  /**
+   * Archiving an experiment disables its recurring runs in the cluster first, as KFP's `ArchiveExperiment` patches
+   * `spec.enabled: false` onto every ScheduledWorkflow of the experiment before its database transaction
+   * (KFP: backend/src/apiserver/resource/resource_manager.go); the rows are disabled in that transaction
+   * (ExperimentService). Every one is patched, enabled or not, so a row out of step with its object cannot leave a
+   * schedule running. A ScheduledWorkflow already gone from the cluster has nothing to disable.
+   */
+  async disableScheduledWorkflows(experimentId: string): Promise<void> {
+    for await (const row of this.#deps.recurringRuns.allOfExperiment(experimentId)) {
+      await this.#deps.scheduledWorkflows.mergePatch(row.namespace, row.scheduled_workflow_name, { spec: { enabled: false } }).catch((error: unknown) => {
+        if (apiStatusCode(error) === 404) return;
+        throw toDomainError(error, `disable of recurring run ${row.name}`);
+      });
+    }
   }
 
   /** Deletes the ScheduledWorkflow (if still there) and the record; the runs it produced stay. */

@@ -46,6 +46,25 @@ export class RecurringRunRepository {
     return fetchKeysetPage(q, keysetOrder<RecurringRunRow>(order), page);
   }
 
+  /** Every recurring run of an experiment, read in keyset pages of `pageSize` (by id) so none is held all at once. */
+  async *allOfExperiment(experimentId: string, pageSize = 200): AsyncGenerator<Pick<RecurringRunRow, 'id' | 'namespace' | 'name' | 'scheduled_workflow_name'>> {
+    let after = '';
+    for (;;) {
+      const rows = await this.#db
+        .selectFrom('recurring_runs')
+        .select(['id', 'namespace', 'name', 'scheduled_workflow_name'])
+        .where('experiment_id', '=', experimentId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .execute();
+      yield* rows;
+      const last = rows.at(-1);
+      if (!last || rows.length < pageSize) return;
+      after = last.id;
+    }
+  }
+
   async insert(row: RecurringRunRow): Promise<void> {
     await this.#db.insertInto('recurring_runs').values(row).execute();
   }

@@ -145,4 +145,46 @@ describe('recurring runs as ScheduledWorkflows', () => {
     // A later status write by Argo does not revive it.
     expect((await t.server.app.repositories.runs.byIds([denied.metadata.uid ?? '']))[0]?.state).toBe('FAILED');
   });
+
+  it('archiving an experiment disables its recurring runs, in the cluster too; unarchiving does not re-enable them (KFP ArchiveExperiment)', async () => {
+    // KFP: backend/src/apiserver/resource/resource_manager.go ArchiveExperiment patches spec.enabled=false onto each
+    // ScheduledWorkflow of the experiment, then disables the jobs in the same transaction that archives the runs;
+    // UnarchiveExperiment restores only the experiment.
+    const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(`mutation { createExperiment(input: { namespace: "ml-research", name: "archived-with-schedules" }) { experiment { id } } }`, {}, ALICE);
+    const experimentId = created.body.data?.createExperiment.experiment.id ?? '';
+    expect(experimentId).not.toBe('');
+    const schedule = async (name: string) => {
+      const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(CREATE, { input: { ...input, experimentId, name, intervalSeconds: 3600 } }, ALICE);
+      expect(res.body.errors).toBeUndefined();
+      const id = res.body.data?.createRecurringRun.recurringRun.id ?? '';
+      return { id, swfName: (await row(id))?.scheduled_workflow_name ?? '' };
+    };
+    const first = await schedule('archived-a');
+    const second = await schedule('archived-b');
+    const gone = await schedule('archived-gone');
+    // One ScheduledWorkflow was deleted behind kfp-graph's back: nothing to disable there, and no reason to refuse.
+    const kc = new KubeConfig();
+    kc.loadFromString(t.emulator.kubeconfigYaml());
+    await new KubeScheduledWorkflowClient(kc).delete('ml-research', gone.swfName);
+    expect((await swf(first.swfName)).spec['enabled']).toBe(true);
+
+    const enabledOf = `query($a: ID!, $b: ID!) { a: recurringRun(id: $a) { enabled } b: recurringRun(id: $b) { enabled } }`;
+    const archived = await t.gql<{ archiveExperiment: { experiment: { storageState: string } } }>(`mutation($id: ID!) { archiveExperiment(input: { id: $id }) { experiment { storageState } } }`, { id: experimentId }, ALICE);
+    expect(archived.body.errors).toBeUndefined();
+    expect(archived.body.data?.archiveExperiment.experiment.storageState).toBe('ARCHIVED');
+    for (const s of [first, second]) {
+      expect((await swf(s.swfName)).spec['enabled']).toBe(false);
+      expect((await row(s.id))?.enabled).toBe(0);
+    }
+    expect((await row(gone.id))?.enabled).toBe(0);
+    expect((await t.gql(enabledOf, { a: first.id, b: second.id }, ALICE)).body.data).toEqual({ a: { enabled: false }, b: { enabled: false } });
+
+    const unarchived = await t.gql<{ unarchiveExperiment: { experiment: { storageState: string } } }>(`mutation($id: ID!) { unarchiveExperiment(input: { id: $id }) { experiment { storageState } } }`, { id: experimentId }, ALICE);
+    expect(unarchived.body.data?.unarchiveExperiment.experiment.storageState).toBe('AVAILABLE');
+    for (const s of [first, second]) {
+      expect((await swf(s.swfName)).spec['enabled']).toBe(false);
+      expect((await row(s.id))?.enabled).toBe(0);
+    }
+    expect((await t.gql(enabledOf, { a: first.id, b: second.id }, ALICE)).body.data).toEqual({ a: { enabled: false }, b: { enabled: false } });
+  });
 });

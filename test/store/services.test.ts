@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../src/errors/domain-errors.js';
-import { ExperimentService } from '../../src/experiments/experiment-service.js';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../../src/errors/domain-errors.js';
+import { ExperimentService, type ExperimentSchedules } from '../../src/experiments/experiment-service.js';
 import { StaticNamespaceDirectory } from '../../src/kube/namespace-directory.js';
 import { PipelineService } from '../../src/pipelines/pipeline-service.js';
+import { RecurringRunRepository } from '../../src/store/recurring-run-repository.js';
 import type { StoreHandle } from '../../src/store/store-handle.js';
 import { createTestStore, DIALECTS } from '../support/databases.js';
 import { recurringRun, run, T0 } from './store-fixtures.js';
@@ -17,12 +18,27 @@ async function rowCount(store: StoreHandle, table: 'experiments' | 'pipelines' |
   return Number(row.n);
 }
 
+/**
+ * The cluster side of archiving, over the real repository: records which recurring runs it was asked to disable,
+ * reading them in pages of 2 so the keyset walk is exercised; `refuse` makes it fail as a cluster would.
+ */
+class RecordingSchedules implements ExperimentSchedules {
+  readonly disabled: string[] = [];
+  refuse = false;
+  constructor(private readonly store: () => StoreHandle) {}
+  async disableScheduledWorkflows(experimentId: string): Promise<void> {
+    if (this.refuse) throw new UnavailableError('the cluster did not accept the disable; try again');
+    for await (const row of new RecurringRunRepository(this.store().db).allOfExperiment(experimentId, 2)) this.disabled.push(row.id);
+  }
+}
+
 describe.each(DIALECTS)('ExperimentService on %s', (dialect) => {
   let store: StoreHandle;
   let service: ExperimentService;
+  const schedules = new RecordingSchedules(() => store);
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    service = new ExperimentService(store.db, directory, () => T0);
+    service = new ExperimentService(store.db, directory, schedules, () => T0);
   });
   afterAll(async () => store?.close());
 
@@ -69,6 +85,38 @@ describe.each(DIALECTS)('ExperimentService on %s', (dialect) => {
     ]);
     await expect(service.setStorageState(exp.id, 'AVAILABLE')).resolves.toMatchObject({ storage_state: 'AVAILABLE' });
     expect((await service.get(exp.id)).storage_state).toBe('AVAILABLE');
+  });
+
+  it('archiving disables its recurring runs (cluster first, then the rows); unarchiving does not re-enable them (KFP ArchiveExperiment)', async () => {
+    const exp = await service.create({ namespace: 'team-a', name: 'scheduled-archive' });
+    const keep = await service.create({ namespace: 'team-a', name: 'scheduled-keep' });
+    const pipelines = new PipelineService(store.db, directory, 1 << 20, () => T0);
+    const { version } = await pipelines.create({ namespace: 'team-a', name: 'for-schedules', version: { name: 'v1', spec: DIAMOND } });
+    const v = version?.id as string;
+    await store.db.insertInto('recurring_runs').values([
+      recurringRun('sa-1', 'team-a', exp.id, v, 'one', T0),
+      recurringRun('sa-2', 'team-a', exp.id, v, 'two', T0),
+      recurringRun('sa-3', 'team-a', exp.id, v, 'three', T0, { enabled: 0 }),
+      recurringRun('sk-1', 'team-a', keep.id, v, 'kept', T0),
+    ]).execute();
+    const enabled = async () => (await store.db.selectFrom('recurring_runs').select(['id', 'enabled']).where('id', 'in', ['sa-1', 'sa-2', 'sa-3', 'sk-1']).orderBy('id').execute()).map((r) => [r.id, Number(r.enabled)]);
+
+    // The cluster refuses: nothing is archived, nothing disabled.
+    schedules.refuse = true;
+    await expect(service.setStorageState(exp.id, 'ARCHIVED')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect((await service.get(exp.id)).storage_state).toBe('AVAILABLE');
+    expect(await enabled()).toEqual([['sa-1', 1], ['sa-2', 1], ['sa-3', 0], ['sk-1', 1]]);
+
+    schedules.refuse = false;
+    await service.setStorageState(exp.id, 'ARCHIVED');
+    // Every ScheduledWorkflow of the experiment is patched, the disabled one too (KFP patches them all).
+    expect([...schedules.disabled].sort()).toEqual(['sa-1', 'sa-2', 'sa-3']);
+    expect(await enabled()).toEqual([['sa-1', 0], ['sa-2', 0], ['sa-3', 0], ['sk-1', 1]]);
+
+    schedules.disabled.length = 0;
+    await service.setStorageState(exp.id, 'AVAILABLE');
+    expect(schedules.disabled).toEqual([]);
+    expect(await enabled()).toEqual([['sa-1', 0], ['sa-2', 0], ['sa-3', 0], ['sk-1', 1]]);
   });
 
   it('refuses to delete an experiment that still has runs or recurring runs (CONFLICT), and deletes an empty one', async () => {
@@ -159,7 +207,7 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
 
   it('refuses to delete a pipeline or version a recurring run uses; deletes otherwise', async () => {
     const { pipeline, version } = await service.create({ namespace: 'team-a', name: 'scheduled', version: { name: 'v1', spec: DIAMOND } });
-    const experiments = new ExperimentService(store.db, directory, () => T0);
+    const experiments = new ExperimentService(store.db, directory, new RecordingSchedules(() => store), () => T0);
     const exp = await experiments.create({ namespace: 'team-a', name: 'e' });
     await store.db.insertInto('recurring_runs').values(recurringRun('pj-1', 'team-a', exp.id, version?.id as string, 'nightly', T0)).execute();
     await expect(service.delete(pipeline.id)).rejects.toBeInstanceOf(ConflictError);

@@ -261,7 +261,7 @@ describe('RequestAuthorizer', () => {
     expect(await authz.allows({ namespace: '', resource: 'pipelines', verb: 'get' })).toBe(true);
     expect(inner.calls).toBe(0);
     expect(await authz.allows({ namespace: '', resource: 'pipelines', verb: 'create' })).toBe(true);
-    expect(await authz.allows({ namespace: '', resource: 'pipelineversions', verb: 'delete' })).toBe(false);
+    expect(await authz.allows({ namespace: '', resource: 'pipelines', verb: 'delete' })).toBe(false);
     expect(await authz.allows({ namespace: '', resource: 'runs', verb: 'get' })).toBe(false);
     expect(inner.calls).toBe(2);
   });

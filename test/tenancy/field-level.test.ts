@@ -53,7 +53,7 @@ describe('field-level denial', () => {
     expect(errors.map((e) => e.path)).toEqual(runs.map((_, i) => ['namespace', 'runs', 'nodes', i, 'pipelineVersion']));
     for (const e of errors) {
       expect(e.extensions?.code).toBe('FORBIDDEN');
-      expect(e.message).toBe('grace@example.com may not get pipelineversions in namespace alice');
+      expect(e.message).toBe('grace@example.com may not get pipelines in namespace alice');
     }
   });
 

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import WebSocket from 'ws';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveIdentity, type IdentitySettings, type RequestHeaders } from '../../src/identity/resolve-identity.js';
 import type { TokenReviewer } from '../../src/identity/token-reviewer.js';
@@ -19,6 +23,38 @@ function rawPost(url: string, headers: Record<string, string | string[]>, query:
 }
 
 const VIEWER = '{ viewer { user groups } namespaces { nodes { name } } }';
+
+/** A JWT shaped like the ones Dex issues through oauth2-proxy: RS256, Dex's in-cluster issuer, email and groups claims. */
+function dexStyleJwt(email: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: 'http://dex.auth.svc.cluster.local:5556/dex', sub: 'CiRkZXgtdXNlcg', aud: 'kubeflow-oidc-authservice', exp: now + 3600, iat: now, email, email_verified: true, groups: ['research-readers'] };
+  return `${part({ alg: 'RS256', kid: 'dex-signing-key' })}.${part(claims)}.${randomBytes(256).toString('base64url')}`;
+}
+
+/** Runs `{ viewer { user } }` over graphql-ws with the given upgrade headers: the user, or 'refused'. */
+function wsViewer(httpUrl: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error('graphql-ws timed out'));
+    }, 10_000);
+    const done = (value: string) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(value);
+    };
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { viewer?: { user?: string } } } };
+      if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ viewer { user } }' } }));
+      if (message.type === 'next') done(message.payload?.data?.viewer?.user ?? 'no user');
+    });
+    socket.once('close', () => done('refused'));
+    socket.once('error', reject);
+  });
+}
 
 describe('identity over HTTP, default settings (kubeflow-userid, no prefix)', () => {
   let t: TestServer;
@@ -66,12 +102,41 @@ describe('identity over HTTP, default settings (kubeflow-userid, no prefix)', ()
     expect(res.status).toBe(401);
   });
 
-  it('a bearer token wins over the header: the header cannot impersonate beside a valid token', async () => {
-    const token = t.emulator.issueToken('bob', 'default-editor', ['pipelines.kubeflow.org']);
-    const res = await rawPost(t.url, { authorization: `Bearer ${token}`, 'kubeflow-userid': 'admin@example.com' }, VIEWER);
+  it('behind Kubeflow\'s gateway (Dex JWT in Authorization and kubeflow-userid) the header decides, as in KFP', async () => {
+    // KFP: backend/src/apiserver/auth/auth.go tries the header authenticator before TokenReview; oauth2-proxy sends
+    // the Dex JWT and Istio copies its email claim into kubeflow-userid (test/fixtures/upstream/kubeflow-istio).
+    const res = await rawPost(t.url, { authorization: `Bearer ${dexStyleJwt('carol@example.com')}`, 'kubeflow-userid': 'carol@example.com', 'kubeflow-groups': 'research-readers' }, VIEWER);
     expect(res.status).toBe(200);
-    expect((res.body.data as { viewer: { user: string } }).viewer.user).toBe('system:serviceaccount:bob:default-editor');
-    expect((res.body.data as { namespaces: { nodes: { name: string }[] } }).namespaces.nodes.map((n) => n.name)).toEqual(['bob']);
+    expect(res.body.data).toEqual({ viewer: { user: 'carol@example.com', groups: ['research-readers'] }, namespaces: { nodes: [{ name: 'ml-research' }] } });
+  });
+
+  it('with the header present a valid Kubernetes token is not reviewed: the header\'s user is served', async () => {
+    const token = t.emulator.issueToken('bob', 'default-editor', ['pipelines.kubeflow.org']);
+    const res = await rawPost(t.url, { authorization: `Bearer ${token}`, 'kubeflow-userid': 'alice@example.com' }, VIEWER);
+    expect(res.status).toBe(200);
+    expect((res.body.data as { viewer: { user: string } }).viewer.user).toBe('alice@example.com');
+  });
+
+  it('without the header a bearer token is reviewed: a valid one is its service account', async () => {
+    const token = t.emulator.issueToken('bob', 'default-editor', ['pipelines.kubeflow.org']);
+    for (const headers of [{ authorization: `Bearer ${token}` }, { authorization: `Bearer ${token}`, 'kubeflow-userid': '' }] as Record<string, string>[]) {
+      const res = await rawPost(t.url, headers, VIEWER);
+      expect(res.status).toBe(200);
+      expect((res.body.data as { viewer: { user: string } }).viewer.user).toBe('system:serviceaccount:bob:default-editor');
+      expect((res.body.data as { namespaces: { nodes: { name: string }[] } }).namespaces.nodes.map((n) => n.name)).toEqual(['bob']);
+    }
+  });
+
+  it('a token that fails review and no header is 401', async () => {
+    const res = await rawPost(t.url, { authorization: `Bearer ${dexStyleJwt('carol@example.com')}` }, VIEWER);
+    expect(res.status).toBe(401);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('the WebSocket upgrade resolves identity the same way: the header beside a Dex JWT decides', async () => {
+    const jwt = dexStyleJwt('carol@example.com');
+    expect(await wsViewer(t.url, { authorization: `Bearer ${jwt}`, 'kubeflow-userid': 'carol@example.com' })).toBe('carol@example.com');
+    expect(await wsViewer(t.url, { authorization: `Bearer ${jwt}` })).toBe('refused');
   });
 
   it('a malformed Authorization header is 401', async () => {
@@ -134,6 +199,23 @@ describe('identity with DANGEROUSLY_ALLOW_ANONYMOUS_USER', () => {
   });
 });
 
+describe('deploy/base: only the gateway may send the trusted header', () => {
+  it('the AuthorizationPolicy admits the ingress gateway, and anyone else only without kubeflow-userid (as KFP ml-pipeline)', () => {
+    const base = new URL('../../deploy/base/', import.meta.url);
+    const kustomization = parse(readFileSync(new URL('kustomization.yaml', base), 'utf8')) as { resources: string[] };
+    expect(kustomization.resources).toContain('istio-authorization-policy.yaml');
+    const [policy] = parseAllDocuments(readFileSync(new URL('istio-authorization-policy.yaml', base), 'utf8')).map((d) => d.toJS()) as {
+      kind: string;
+      spec: { selector: { matchLabels: Record<string, string> }; action: string; rules: { from?: { source: { principals: string[] } }[]; when?: { key: string; notValues: string[] }[] }[] };
+    }[];
+    expect(policy?.kind).toBe('AuthorizationPolicy');
+    expect(policy?.spec.selector.matchLabels).toEqual({ app: 'kfp-graph' });
+    expect(policy?.spec.action).toBe('ALLOW');
+    expect(policy?.spec.rules[0]?.from?.[0]?.source.principals).toContain('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
+    expect(policy?.spec.rules[1]?.when).toContainEqual({ key: 'request.headers[kubeflow-userid]', notValues: ['*'] });
+  });
+});
+
 describe('resolveIdentity', () => {
   const settings: IdentitySettings = { userHeader: 'kubeflow-userid', userPrefix: '', groupsHeader: 'kubeflow-groups' };
   const noTokens: TokenReviewer = { review: async () => null };
@@ -142,6 +224,19 @@ describe('resolveIdentity', () => {
     const headers: RequestHeaders = { 'kubeflow-userid': ['frank@example.com'], 'kubeflow-groups': ['admins'] };
     expect(await resolveIdentity(headers, { ...settings, groupsHeader: '' }, noTokens)).toEqual({ user: 'frank@example.com', groups: [], source: 'header' });
     expect(await resolveIdentity(headers, settings, noTokens)).toEqual({ user: 'frank@example.com', groups: ['admins'], source: 'header' });
+  });
+
+  it('with the header present the token reviewer is never asked (KFP: auth.go, header authenticator first)', async () => {
+    let asked = 0;
+    const counting: TokenReviewer = { review: async () => { asked += 1; return null; } };
+    const headers: RequestHeaders = { authorization: ['Bearer not-a-kubernetes-token'], 'kubeflow-userid': ['frank@example.com'] };
+    expect(await resolveIdentity(headers, settings, counting)).toEqual({ user: 'frank@example.com', groups: [], source: 'header' });
+    expect(asked).toBe(0);
+  });
+
+  it('a header without the prefix is still 400 beside a token: the header decides, the token is no fallback', async () => {
+    const reviewer: TokenReviewer = { review: async () => ({ user: 'system:serviceaccount:alice:default-editor', groups: [], source: 'token' }) };
+    await expect(resolveIdentity({ authorization: ['Bearer abc'], 'kubeflow-userid': ['alice@example.com'] }, { ...settings, userPrefix: 'accounts.google.com:' }, reviewer)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('a token reviewer that fails is UNAVAILABLE, not an anonymous fallback', async () => {

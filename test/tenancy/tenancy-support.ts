@@ -28,9 +28,15 @@ export type Role = 'owner' | 'edit' | 'view' | 'admin';
 export const TENANTS = ['alice', 'bob', 'ml-research'] as const;
 export type Tenant = (typeof TENANTS)[number];
 
-const tokens = new Map<string, string>();
+/** Tokens per emulator: each one signs with its own key, so a token of one server is no good on the next. */
+const tokensByEmulator = new WeakMap<object, Map<string, string>>();
 function bearer(t: TestServer, namespace: string, sa: string, audiences: readonly string[]): Record<string, string> {
   const key = `${namespace}/${sa}/${audiences.join(',')}`;
+  let tokens = tokensByEmulator.get(t.emulator);
+  if (!tokens) {
+    tokens = new Map();
+    tokensByEmulator.set(t.emulator, tokens);
+  }
   let token = tokens.get(key);
   if (!token) {
     token = t.emulator.issueToken(namespace, sa, audiences);
@@ -74,17 +80,18 @@ export async function adminData<T>(t: TestServer, query: string, variables: Reco
   return res.body.data as T;
 }
 
-/** Every error's message with the tenant's name and object IDs normalized, to compare "not found" answers. */
+/**
+ * Every error's message with the tenant's name and object IDs normalized, to compare "not found" answers; in path
+ * order, because graphql-js lists errors as fields settle, and a real object's review settles later than a missing one.
+ */
 export function errorShape(o: Outcome, replace: readonly (readonly [string, string])[] = []): unknown {
-  return {
-    status: o.status,
-    data: o.data,
-    errors: o.errors.map((e) => {
-      let message = e.message;
-      for (const [from, to] of replace) message = message.split(from).join(to);
-      return { message, code: e.extensions?.code, path: e.path };
-    }),
-  };
+  const errors = o.errors.map((e) => {
+    let message = e.message;
+    for (const [from, to] of replace) message = message.split(from).join(to);
+    return { message, code: e.extensions?.code, path: e.path };
+  });
+  const key = (e: { readonly path?: readonly (string | number)[] }) => JSON.stringify(e.path ?? []);
+  return { status: o.status, data: o.data, errors: errors.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)) };
 }
 
 export interface TenantFixture {

@@ -31,6 +31,54 @@ const EXPECTED: Readonly<Record<WorkflowPhase, Readonly<Record<Control, RunState
   Error: { none: 'FAILED', shutdown: 'CANCELED', stop: 'CANCELED', deadline0: 'CANCELED', suspend: 'FAILED', 'suspend+shutdown': 'CANCELED' },
 };
 
+/**
+ * KFP's own answer for the same cells, as `ReportWorkflowResource` computes it (KFP:
+ * backend/src/apiserver/resource/resource_manager.go; `IsTerminating` in backend/src/common/util/workflow.go,
+ * `ToV2` in backend/src/apiserver/model/run.go): the phase's v2 state, CANCELING while activeDeadlineSeconds is 0
+ * and the phase is not Succeeded/Failed/Error. KFP reads neither spec.shutdown nor spec.suspend.
+ */
+function kfpRunState(spec: WorkflowSpec, phase: WorkflowPhase): RunState | 'RUNTIME_STATE_UNSPECIFIED' {
+  const final = phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+  if (spec.activeDeadlineSeconds === 0 && !final) return 'CANCELING';
+  const v2: Record<WorkflowPhase, RunState | 'RUNTIME_STATE_UNSPECIFIED'> = { '': 'RUNTIME_STATE_UNSPECIFIED', Pending: 'PENDING', Running: 'RUNNING', Succeeded: 'SUCCEEDED', Failed: 'FAILED', Error: 'FAILED' };
+  return v2[phase];
+}
+
+/** Where kfp-graph answers otherwise, deliberately (src/kube/workflow/run-state.ts, docs/architecture.md). */
+function departure(phase: WorkflowPhase, control: Control): string | null {
+  const final = phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+  if ((phase === 'Failed' || phase === 'Error') && control !== 'none' && control !== 'suspend') return 'terminated and then failed: CANCELED, not FAILED';
+  if ((control === 'shutdown' || control === 'stop' || control === 'suspend+shutdown') && !final) return 'spec.shutdown is a termination request too';
+  if (control === 'suspend' && !final) return 'suspended: PAUSED, not RUNNING';
+  if (phase === '' && control === 'none') return 'not yet reconciled: PENDING, not UNSPECIFIED';
+  return null;
+}
+
+describe('runStateFromWorkflow against KFP', () => {
+  for (const phase of WORKFLOW_PHASES) {
+    for (const control of Object.keys(CONTROLS) as Control[]) {
+      const why = departure(phase, control);
+      it(`phase "${phase}" with ${control}: ${why ? `departs (${why})` : 'as KFP'}`, () => {
+        const ours = runStateFromWorkflow({ spec: CONTROLS[control], status: { phase } });
+        const kfp = kfpRunState(CONTROLS[control], phase);
+        if (why === null) expect(ours).toBe(kfp);
+        else expect(ours).not.toBe(kfp);
+      });
+    }
+  }
+
+  it('KFP reports a terminating unfinished run CANCELING and a just-created one PENDING at creation', () => {
+    expect(runStateFromWorkflow({ spec: { activeDeadlineSeconds: 0 }, status: { phase: 'Running' } })).toBe('CANCELING');
+    // KFP's CreateRun stores PENDING for a Workflow whose phase is still '' (resource_manager.go `CreateRun`).
+    expect(runStateFromWorkflow({ spec: {}, status: { phase: '' } })).toBe('PENDING');
+  });
+
+  it('a phase newer than this code is not an end state', () => {
+    expect(runStateFromWorkflow({ spec: {}, status: { phase: 'Hibernating' as WorkflowPhase } })).toBe('PENDING');
+    expect(runStateFromWorkflow({ spec: { activeDeadlineSeconds: 0 }, status: { phase: 'Hibernating' as WorkflowPhase } })).toBe('CANCELING');
+  });
+});
+
 describe('runStateFromWorkflow', () => {
   for (const phase of WORKFLOW_PHASES) {
     for (const control of Object.keys(CONTROLS) as Control[]) {

@@ -5,15 +5,26 @@ import { EXECUTION_STATES, type ExecutionStateName } from '../../mlmd/mlmd-enums
 export type RunState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'CANCELING' | 'CANCELED' | 'PAUSED';
 
 /**
- * The run's state from its live Workflow, as KFP's persistence agent and apiserver derive it:
+ * The run's state from its live Workflow. KFP derives it in `ReportWorkflowResource`
+ * (KFP: backend/src/apiserver/resource/resource_manager.go): the phase through `RuntimeState.ToV2()`
+ * (backend/src/apiserver/model/run.go), overridden by CANCELING while `IsTerminating()`
+ * (backend/src/common/util/workflow.go: `activeDeadlineSeconds == 0` and the phase not yet final). Here:
  *
- * - `''`/`Pending` → PENDING, `Running` → RUNNING, `Succeeded` → SUCCEEDED, `Failed`/`Error` → FAILED.
- * - A termination request (`spec.shutdown`, set by `argo terminate`/`argo stop` and by `terminatePatch()`,
- *   or `spec.activeDeadlineSeconds: 0`, what KFP's own TerminateRun patches) turns an unfinished run into
- *   CANCELING and a Failed/Error one into CANCELED: Argo ends a terminated workflow as Failed ("Stopped
- *   with strategy 'Terminate'"), and KFP reports such a run as CANCELED, not FAILED. A run that succeeded
- *   before the request took effect stays SUCCEEDED.
- * - `spec.suspend: true` (`argo suspend`) on an unfinished run → PAUSED; a pending termination wins.
+ * - `Pending` → PENDING, `Running` → RUNNING, `Succeeded` → SUCCEEDED, `Failed`/`Error` → FAILED: as KFP.
+ * - A termination request on an unfinished run → CANCELING, as KFP. It is `spec.activeDeadlineSeconds: 0` (what
+ *   KFP's TerminateRun patches, `GetTerminatePatch`) or, beyond KFP, a non-empty `spec.shutdown` (`argo stop`,
+ *   `argo terminate`, and kfp-graph's own `terminatePatch()`), which Argo honours the same way.
+ * - Departure: a terminated run that Argo then ends as Failed/Error ("Stopped with strategy 'Terminate'") →
+ *   CANCELED. KFP reports it FAILED (once the phase is final `IsTerminating()` is false and the phase wins), so
+ *   KFP never reaches the CANCELED its own run.proto names as CANCELING's end. A run that succeeded before the
+ *   request took effect stays SUCCEEDED, as in KFP.
+ * - Departure: `''` (a Workflow Argo's controller has not reconciled yet) → PENDING. KFP's `ToV2()` maps it to
+ *   RUNTIME_STATE_UNSPECIFIED ("not used", run.proto), yet KFP's CreateRun stores that same fresh run as PENDING;
+ *   PENDING is what the run is, and it keeps the enum free of a value clients would have to special-case.
+ * - Departure: `spec.suspend: true` (`argo suspend`) on an unfinished run → PAUSED (KFP never derives PAUSED and
+ *   shows RUNNING); a pending termination wins.
+ * - A phase newer than this code → PENDING, not an end state, so nothing treats the run as finished; KFP says
+ *   UNSPECIFIED. The next phase the sync controller sees corrects it.
  * - SKIPPED is never derived: Argo has no skipped workflow phase and KFP's backend does not infer one from
  *   the nodes (a workflow whose every pod was skipped by `when` has Succeeded, and KFP shows SUCCEEDED).
  */
@@ -33,11 +44,12 @@ export function runStateFromWorkflow(workflow: Pick<Workflow, 'spec' | 'status'>
       if (workflow.spec.suspend === true) return 'PAUSED';
       return phase === 'Running' ? 'RUNNING' : 'PENDING';
     default:
-      // A phase newer than this code: report it as not yet known rather than guess an end state.
+      // A phase newer than this code: a non-final state, never a guessed end state (see above).
       return terminating ? 'CANCELING' : 'PENDING';
   }
 }
 
+/** KFP's `IsTerminating()` test (`activeDeadlineSeconds == 0`), widened to Argo's own `spec.shutdown`. */
 export function isTerminationRequested(workflow: Pick<Workflow, 'spec'>): boolean {
   const shutdown = workflow.spec.shutdown;
   return (typeof shutdown === 'string' && shutdown !== '') || workflow.spec.activeDeadlineSeconds === 0;

@@ -12,7 +12,8 @@ export interface TerminatePatch {
 
 /**
  * What `argo terminate` sends (workflow/util `TerminateWorkflow`): a merge patch setting `spec.shutdown`.
- * Argo then kills the pods and skips exit handlers; the workflow ends Failed, reported as CANCELED.
+ * Argo then kills the pods and skips exit handlers; the workflow ends Failed, which kfp-graph reports as CANCELED
+ * (KFP, which patches `activeDeadlineSeconds: 0` instead, would report FAILED: see run-state.ts).
  */
 export function terminatePatch(): TerminatePatch {
   return { spec: { shutdown: 'Terminate' } };
