@@ -111,7 +111,10 @@ export class ServerMetrics {
   constructor(collectDefaults = true) {
     if (collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'kfp_graph_' });
     const sources = () => this.#sources;
-    followingCounter(this.registry, 'kfp_graph_authz_cache_requests_total', 'Authorization questions by how the decision cache answered (hit, shared, miss).', 'result', () => sources().decisionCache?.());
+    followingCounter(this.registry, 'kfp_graph_authz_cache_requests_total', 'Authorization questions by how the decision cache answered (hit, shared, miss).', 'result', () => {
+      const stats = sources().decisionCache?.();
+      return stats && { hit: stats.hits, shared: stats.shared, miss: stats.misses };
+    });
     followingCounter(this.registry, 'kfp_graph_sync_events_total', 'Workflow events of the sync controller: handled, recorded, ignored, published to subscribers.', 'kind', () => {
       const stats = sources().sync?.();
       return stats && { handled: stats.events, recorded: stats.recorded, ignored: stats.ignored, published: stats.published };
