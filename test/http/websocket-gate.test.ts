@@ -88,6 +88,7 @@ describe('WebSocket operations pass the same gate as HTTP', () => {
     expect(refusedCodes(await first(client, { query: mutation }))).toEqual(['OPERATION_NOT_ALLOWED']);
     const list = await t.gql<{ namespace: { experiments: { nodes: { name: string }[] } } }>('{ namespace(name: "alice") { experiments(first: 100) { nodes { name } } } }', {}, { user: 'alice@example.com' });
     expect(list.body.data?.namespace.experiments.nodes.map((n) => n.name)).not.toContain('over-ws');
+    expect(await metric(t, 'kfp_graph_graphql_refused_total{reason="operation_type",transport="ws"}')).toBe(2);
   });
 
   it('refuses 300 aliases at once, and /healthz keeps answering', async () => {
