@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const kubeconfigPath = resolve('data/emulator.kubeconfig');
   const server = await startKfpGraph(config, { logger, kubeconfigPath });
-  logger.info('kfp-graph listening', { url: server.url, database: config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@'), cluster: config.cluster.mode });
+  logger.info('kfp-graph listening', { url: server.url, metrics: server.metricsUrl, database: config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@'), cluster: config.cluster.mode });
   process.stdout.write(`\nkfp-graph is ready: open ${server.url} (GraphiQL in a browser)\n`);
   if (server.cluster.emulator) {
     process.stdout.write(`Kubernetes API emulator at ${server.cluster.emulator.url}; kubectl --kubeconfig ${kubeconfigPath} get profiles\n\n`);

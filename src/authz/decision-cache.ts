@@ -36,6 +36,8 @@ export class CachingAuthorizer implements Authorizer {
   readonly #options: DecisionCacheOptions;
   readonly #decisions: LRUCache<string, boolean>;
   readonly #inFlight = new Map<string, Promise<boolean>>();
+  /** Questions answered from the cache, joined to one already being asked, or sent on (the metrics read them). */
+  readonly stats = { hits: 0, shared: 0, misses: 0 };
 
   constructor(inner: Authorizer, options: DecisionCacheOptions) {
     this.#inner = inner;
@@ -51,9 +53,16 @@ export class CachingAuthorizer implements Authorizer {
   isAllowed(identity: Identity, request: AccessRequest): Promise<boolean> {
     const key = accessKey(identity, request);
     const cached = this.#decisions.get(key);
-    if (cached !== undefined) return Promise.resolve(cached);
+    if (cached !== undefined) {
+      this.stats.hits += 1;
+      return Promise.resolve(cached);
+    }
     const pending = this.#inFlight.get(key);
-    if (pending) return pending;
+    if (pending) {
+      this.stats.shared += 1;
+      return pending;
+    }
+    this.stats.misses += 1;
     const inner = this.#inner;
     // `new Promise` turns a synchronous throw into a rejection as well.
     const decision = new Promise<Decision>((resolve) =>

@@ -14,7 +14,11 @@ export interface SubjectAccessReviewOptions {
    */
   readonly maxInFlight?: number;
   readonly onError?: (error: unknown, request: AccessRequest) => void;
+  /** Each review's answer and how long the API server took (the metrics); a failure is `error`. */
+  readonly onReviewed?: (outcome: ReviewOutcome, seconds: number) => void;
 }
+
+export type ReviewOutcome = 'allowed' | 'denied' | 'error';
 
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
@@ -62,13 +66,18 @@ export class SubjectAccessReviewAuthorizer implements Authorizer, DecisionSource
     await this.#acquire();
     this.reviewsSent += 1;
     let timer: NodeJS.Timeout | undefined;
+    const sent = performance.now();
+    const reviewed = (outcome: ReviewOutcome): void => this.#options.onReviewed?.(outcome, (performance.now() - sent) / 1000);
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`SubjectAccessReview timed out after ${this.#options.timeoutMs} ms`)), this.#options.timeoutMs);
       });
       const review = await Promise.race([this.#api.createSubjectAccessReview({ body }), timeout]);
-      return { allowed: review.status?.allowed === true && review.status.denied !== true, cacheable: true };
+      const allowed = review.status?.allowed === true && review.status.denied !== true;
+      reviewed(allowed ? 'allowed' : 'denied');
+      return { allowed, cacheable: true };
     } catch (error) {
+      reviewed('error');
       this.#options.onError?.(error, request);
       return { allowed: false, cacheable: false };
     } finally {

@@ -60,7 +60,9 @@ const settings = z
     DEFAULT_PAGE_SIZE: positiveInt.default(20),
     MAX_PAGE_SIZE: positiveInt.default(200),
     MAX_DEPTH: positiveInt.default(12),
-    MAX_COST: positiveInt.default(20_000),
+    // graphql-armor's weights; 50,000 since page sizes given as variables count too (the codegen dashboard
+    // queries cost 21,000 with their declared defaults, where armor alone had counted each `first: $n` as 1).
+    MAX_COST: positiveInt.default(50_000),
     MAX_ALIASES: positiveInt.default(30),
     MAX_TOKENS: positiveInt.default(5_000),
     MAX_BODY_BYTES: positiveInt.default(1_048_576),
@@ -72,6 +74,20 @@ const settings = z
     TRUSTED_DOCUMENTS: z.string().min(1).optional(),
     /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
     ALLOWED_ORIGINS: list.default([]),
+    /** Largest WebSocket message accepted; a bigger one closes the socket (1009), as MAX_BODY_BYTES answers 413. */
+    WEBSOCKET_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
+    /** Operations one WebSocket may have open at once, and subscriptions open across all sockets of the process. */
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
+    MAX_SUBSCRIPTIONS: positiveInt.default(5_000),
+    /** Over the socket only `subscription` runs unless this is on: queries and mutations belong on HTTP. */
+    WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS: flag.default(false),
+
+    /** Prometheus `/metrics` is served on this port only (never the API port the gateway routes); default 9464, 0 when PORT is 0. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Where the metrics port listens; default HOST. */
+    METRICS_HOST: z.string().min(1).optional(),
+    /** Operation names kept as the `operation` label besides the trusted documents' own; all others are `other`. */
+    METRICS_OPERATION_NAMES: list.default([]),
 
     SYNC: flag.default(true),
     /** How long `Run.workflow` waits for the live Workflow before answering with the stored snapshot. */
@@ -119,8 +135,10 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST'>> {
   readonly HOST: string;
+  readonly METRICS_PORT: number;
+  readonly METRICS_HOST: string;
   readonly DEMO_SEED: boolean;
   readonly cluster: ClusterSource;
 }
@@ -166,10 +184,17 @@ export function loadConfig(
     throw new ConfigError(['--seed/KFP_GRAPH_SEED: only the built-in emulator is seeded; unset KUBECONFIG']);
   }
   const embedded = cluster.mode === 'emulator';
+  // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
+  const host = value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0');
+  if (value.METRICS_PORT !== undefined && value.METRICS_PORT !== 0 && value.METRICS_PORT === value.PORT) {
+    throw new ConfigError(['METRICS_PORT: must differ from PORT: metrics are never served where the API is']);
+  }
   return Object.freeze({
     ...value,
-    // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
-    HOST: value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
+    HOST: host,
+    // A server on an ephemeral port (tests, benchmarks) gets an ephemeral metrics port too, so two never collide.
+    METRICS_PORT: value.METRICS_PORT ?? (value.PORT === 0 ? 0 : 9464),
+    METRICS_HOST: value.METRICS_HOST ?? host,
     DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
     cluster,
   });

@@ -5,24 +5,35 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLSchema } from 'graphql';
-import type { Config } from '../config/config.js';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { isDomainError } from '../errors/domain-errors.js';
 import { formatError } from './format-error.js';
 import type { Logger } from './logger.js';
-import type { ServerMetrics } from './metrics.js';
+import type { OperationGate } from './operation-gate.js';
 import type { RequestContext } from './request-context.js';
 
-/** Times each operation, counts its errors by code, logs unexpected ones with the request ID and user. */
-function observabilityPlugin(metrics: ServerMetrics, logger: Logger): ApolloServerPlugin<RequestContext> {
+/**
+ * The gate's per-request checks and reporting inside Apollo: once the operation is resolved, `check` (operation
+ * type, cost with variables; a refusal is a 400 like a validation error); at the end, the trace is finished
+ * with its error codes. Unexpected errors are logged with the request ID and user.
+ */
+function gatePlugin(gate: OperationGate, logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
-      const stop = metrics.operationDuration.startTimer();
-      let operation = 'unknown';
+      let refused = false;
       return {
         async didResolveOperation(requestContext) {
-          operation = requestContext.operationName ?? 'anonymous';
+          const trace = gate.traceOf(requestContext.contextValue.authz);
+          if (trace) trace.label = gate.labels.of(requestContext.operationName);
+          const { document, operation } = requestContext;
+          if (!operation) return;
+          const refusal = gate.check(document, operation, requestContext.request.variables ?? {}, 'http');
+          if (refusal) {
+            refused = true;
+            gate.refused(refusal.reason, 'http');
+            const first = refusal.errors[0] as GraphQLError;
+            throw new GraphQLError(first.message, { extensions: { ...first.extensions, http: { status: 400 } } });
+          }
         },
         async didEncounterErrors(requestContext) {
           for (const error of requestContext.errors) {
@@ -39,8 +50,9 @@ function observabilityPlugin(metrics: ServerMetrics, logger: Logger): ApolloServ
         async willSendResponse(requestContext) {
           const body = requestContext.response.body;
           const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
-          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.['code'] ?? 'UNKNOWN') });
-          stop({ operation, outcome: errors.length > 0 ? 'error' : 'ok' });
+          const codes = errors.map((error) => error.extensions?.['code'] ?? 'UNKNOWN');
+          const outcome = refused ? 'refused' : errors.length > 0 ? 'error' : 'ok';
+          gate.traceOf(requestContext.contextValue.authz)?.finish(outcome, codes);
         },
       };
     },
@@ -48,24 +60,16 @@ function observabilityPlugin(metrics: ServerMetrics, logger: Logger): ApolloServ
 }
 
 /**
- * Apollo Server with the limits Apollo lacks (graphql-armor: depth, cost, aliases, tokens, directives, no field
- * suggestions), errors masked in one place, no CDN landing page, CSRF prevention on.
+ * Apollo Server behind the operation gate: the gate's parse options and validation rules (graphql-armor's depth,
+ * aliases, directives; the token limit in graphql-js's parse), its per-request checks, errors masked in one
+ * place, no CDN landing page, CSRF prevention on.
  */
-export function createGraphqlServer(schema: GraphQLSchema, config: Config, logger: Logger, metrics: ServerMetrics): ApolloServer<RequestContext> {
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_DEPTH },
-    costLimit: { maxCost: config.MAX_COST },
-    maxAliases: { n: config.MAX_ALIASES },
-    // Armor's Apollo token plugin re-parses in `parsingDidStart` and throws from a plugin hook, which Apollo
-    // answers with a 500; graphql-js enforces the same limit inside Apollo's own parse (`parseOptions`), a 400.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: 50 },
-  }).protect();
+export function createGraphqlServer(schema: GraphQLSchema, gate: OperationGate, logger: Logger): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
-    // Armor's plugins are written for any context; Apollo's typing wants them per context type.
     plugins: [
-      ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
+      // Armor's plugins are written for any context; Apollo's typing wants them per context type.
+      ...(gate.apolloPlugins as ApolloServerPlugin<RequestContext>[]),
       ApolloServerPluginLandingPageDisabled(),
       // The schema is a federation subgraph, for which Apollo would switch on inline traces (ftv1) for any caller
       // sending `apollo-federation-include-trace`: timings and error details of our resolvers. No Apollo Studio here.
@@ -74,10 +78,10 @@ export function createGraphqlServer(schema: GraphQLSchema, config: Config, logge
       // Responses are per user and never cached by HTTP caches (`cache-control: no-store`); Apollo's cache-control
       // plugin would otherwise wrap every field resolver to compute hints nobody reads.
       ApolloServerPluginCacheControlDisabled(),
-      observabilityPlugin(metrics, logger),
+      gatePlugin(gate, logger),
     ],
-    parseOptions: { maxTokens: config.MAX_TOKENS },
-    validationRules: armor.validationRules,
+    parseOptions: gate.parseOptions,
+    validationRules: [...gate.validationRules],
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

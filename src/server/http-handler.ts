@@ -3,28 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { AppServices } from '../app/app-services.js';
 import { isDomainError, type ErrorCode } from '../errors/domain-errors.js';
-import { resolveIdentity } from '../identity/resolve-identity.js';
-import type { TokenReviewer } from '../identity/token-reviewer.js';
 import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
 import { toTrustedRequest } from './trusted-request.js';
-import type { TrustedDocuments } from './trusted-documents.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ReadinessReport } from './readiness-checks.js';
+import type { OperationGate } from './operation-gate.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 
 export interface HttpDependencies {
   readonly app: AppServices;
   readonly apollo: ApolloServer<RequestContext>;
-  readonly tokens: TokenReviewer | null;
+  /** Identity, trusted documents, limits, timeout, metrics: the same gate the WebSocket server uses. */
+  readonly gate: OperationGate;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
   /** What /readyz answers: gating checks, and the cluster's state reported beside them. */
   readonly readiness: () => Promise<ReadinessReport>;
   readonly graphiql: { readonly assets: ReadonlyMap<string, StaticAsset>; readonly defaultHeaders?: Readonly<Record<string, string>> } | null;
-  /** When set, only these documents run (TRUSTED_DOCUMENTS). */
-  readonly trustedDocuments?: TrustedDocuments;
 }
 
 const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -89,26 +86,21 @@ function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
 
 /**
  * The HTTP surface: /graphql (GraphQL over HTTP, GET and POST, and GraphiQL for browsers), its assets,
- * /healthz, /readyz and /metrics. Identity is settled before GraphQL runs, so an anonymous request never
- * reaches a resolver.
+ * /healthz and /readyz (metrics have their own port: metrics-server.ts). Identity is settled before GraphQL
+ * runs, so an anonymous request never reaches a resolver.
  */
 export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => void {
-  const { app, apollo, logger, metrics } = deps;
-  const identitySettings = {
-    userHeader: app.config.KUBEFLOW_USERID_HEADER,
-    userPrefix: app.config.KUBEFLOW_USERID_PREFIX,
-    groupsHeader: app.config.KUBEFLOW_GROUPS_HEADER,
-    ...(app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER ? { anonymousUser: app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER } : {}),
-  };
+  const { app, apollo, gate, logger, metrics } = deps;
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<string | undefined> {
+  /** Answers a GraphQL request; returns the caller (for the log) and whether the gate already logged it. */
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<{ readonly user?: string; readonly traced: boolean }> {
     let identity;
     try {
-      identity = await resolveIdentity(req.headersDistinct, identitySettings, deps.tokens);
+      identity = await gate.identify(req.headersDistinct);
     } catch (error) {
       if (!isDomainError(error)) throw error;
       sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
-      return undefined;
+      return { traced: false };
     }
     let body: unknown;
     if (req.method === 'POST') {
@@ -119,18 +111,23 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
           body = JSON.parse(text);
         } catch {
           sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req);
-          return identity.user;
+          return { user: identity.user, traced: false };
         }
       } else {
         body = text;
       }
     }
+    const context = createRequestContext(app, identity, requestId);
+    // Keyed by the request's authorizer: Apollo hands plugins a shallow copy of the context, with the same members.
+    const trace = gate.begin('http', requestId, identity.user, context.authz);
     let search = url.search;
-    if (deps.trustedDocuments) {
-      const trusted = toTrustedRequest(deps.trustedDocuments, req.method === 'POST' ? body : undefined, url);
+    if (gate.trustedDocuments) {
+      const trusted = toTrustedRequest(gate.trustedDocuments, req.method === 'POST' ? body : undefined, url);
       if (!trusted.ok) {
+        gate.refused('trusted_documents', 'http');
+        trace.finish('refused', ['PERSISTED_QUERY_NOT_FOUND']);
         sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req);
-        return identity.user;
+        return { user: identity.user, traced: true };
       }
       body = trusted.body;
       search = trusted.search;
@@ -139,22 +136,24 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = createRequestContext(app, identity, requestId);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), app.config.REQUEST_TIMEOUT_MS);
-    });
-    const response = await Promise.race([
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-        context: async () => context,
-      }),
-      timeout,
-    ]).finally(() => clearTimeout(timer));
-    if (response === 'timeout') {
-      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req);
-      return identity.user;
+    const outcome = await gate.within(() =>
+      trace.run(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+          context: async () => context,
+        }),
+      ),
+    );
+    if (outcome.timedOut) {
+      gate.refused('timeout', 'http');
+      trace.finish('timeout', ['UNAVAILABLE']);
+      const error = gate.timeoutError();
+      sendGraphqlError(res, 503, 'UNAVAILABLE', error.message, req);
+      return { user: identity.user, traced: true };
     }
+    const response = outcome.value;
+    // Apollo answers some requests (CSRF, no query) before any plugin hook: they are still one operation.
+    trace.finish((response.status ?? 200) < 400 ? 'ok' : 'error');
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
@@ -165,7 +164,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    return identity.user;
+    return { user: identity.user, traced: true };
   }
 
   return (req, res) => {
@@ -175,6 +174,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     const url = new URL(req.url ?? '/', 'http://localhost');
     let route = 'other';
     let user: string | undefined;
+    let traced = false;
     const handle = async (): Promise<void> => {
       if (url.pathname === '/graphql') {
         route = 'graphql';
@@ -185,7 +185,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
           });
           return;
         }
-        user = await graphql(req, res, url, requestId);
+        ({ user, traced } = await graphql(req, res, url, requestId));
         return;
       }
       const asset = req.method === 'GET' ? deps.graphiql?.assets.get(url.pathname) : undefined;
@@ -206,11 +206,6 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         send(res, ready ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify({ ready, checks, cluster }));
         return;
       }
-      if (url.pathname === '/metrics') {
-        route = 'metrics';
-        send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
-        return;
-      }
       send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     };
     handle()
@@ -225,7 +220,8 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       })
       .finally(() => {
         metrics.httpRequests.inc({ route, status: String(res.statusCode) });
-        if (route !== 'asset' && route !== 'healthz' && route !== 'metrics') {
+        // An operation the gate traced has its own log line ('operation'), with the same request ID.
+        if (route !== 'asset' && route !== 'healthz' && !(traced && res.statusCode < 500)) {
           logger.info('request', { requestId, user, method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) });
         }
       });

@@ -33,10 +33,15 @@ import { readinessChecks } from './readiness-checks.js';
 
 /** Under the Deployment's readiness `timeoutSeconds` (2), so a hung dependency reads as "no", not as a timeout. */
 const READINESS_TIMEOUT_MS = 1_500;
+import { startMetricsServer } from './metrics-server.js';
+import { observedTokenReviewer } from './observed-token-reviewer.js';
+import { OperationGate } from './operation-gate.js';
 
 export interface RunningKfpGraph {
   readonly url: string;
   readonly port: number;
+  /** Prometheus metrics, on their own port (METRICS_PORT). */
+  readonly metricsUrl: string;
   readonly app: AppServices;
   readonly cluster: ClusterConnection;
   readonly authorizer: { readonly reviews: SubjectAccessReviewAuthorizer; readonly cache: CachingAuthorizer };
@@ -79,9 +84,14 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
     cleanups.push(() => directory.stop());
 
+    const metrics = new ServerMetrics(options.metricsDefaults ?? true);
     const reviews = new SubjectAccessReviewAuthorizer(cluster.kubeConfig.makeApiClient(AuthorizationV1Api), {
       timeoutMs: config.AUTHZ_TIMEOUT_MS,
       onError: (error, request) => logger.warn('SubjectAccessReview failed; denying', { error, request }),
+      onReviewed: (outcome, seconds) => {
+        metrics.accessReviews.inc({ outcome });
+        metrics.accessReviewDuration.observe(seconds);
+      },
     });
     const cache = new CachingAuthorizer(reviews, {
       allowedTtlMs: config.AUTHZ_ALLOWED_TTL_MS,
@@ -124,19 +134,19 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
 
     // Loaded before anything listens, so a bad manifest stops start-up with its path in the message.
     const trustedDocuments = config.TRUSTED_DOCUMENTS ? TrustedDocuments.load(config.TRUSTED_DOCUMENTS) : undefined;
-    const metrics = new ServerMetrics(options.metricsDefaults ?? true);
     const schema = buildKfpSchema();
-    const apollo = createGraphqlServer(schema, config, logger, metrics);
+    const tokens = observedTokenReviewer(new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES), metrics);
+    const gate = new OperationGate({ schema, config, tokens, ...(trustedDocuments ? { trustedDocuments } : {}), metrics, logger });
+    const apollo = createGraphqlServer(schema, gate, logger);
     apollo.addPlugin(warningsPlugin());
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
     const versionApi = cluster.kubeConfig.makeApiClient(VersionApi);
-    const tokens = new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES);
     const handler = createHttpHandler({
       app,
       apollo,
-      tokens,
+      gate,
       logger,
       metrics,
       readiness: readinessChecks({
@@ -144,7 +154,6 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         cluster: () => versionApi.getCode(),
         timeoutMs: READINESS_TIMEOUT_MS,
       }),
-      ...(trustedDocuments ? { trustedDocuments } : {}),
       graphiql: config.GRAPHIQL
         ? { assets: loadGraphiqlAssets(), ...(cluster.emulator ? { defaultHeaders: { [config.KUBEFLOW_USERID_HEADER]: `${config.KUBEFLOW_USERID_PREFIX}${DEMO_USER}` } } : {}) }
         : null,
@@ -162,13 +171,25 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         }),
     );
-    const subscriptions = startGraphqlWsServer(server, schema, app, tokens, logger);
+    const subscriptions = startGraphqlWsServer(server, schema, app, gate, logger);
     cleanups.push(() => subscriptions.close());
+    metrics.observe({
+      decisionCache: () => cache.stats,
+      ...(sync ? { sync: () => (sync as SyncController).stats } : {}),
+      pools: {
+        ...(store.pool ? { kfp: store.pool } : {}),
+        ...(metadataStore?.pool ? { metadata: metadataStore.pool } : {}),
+      },
+      openSubscriptions: subscriptions.openSubscriptions,
+    });
+    const metricsServer = await startMetricsServer(metrics, config.METRICS_PORT, config.METRICS_HOST);
+    cleanups.push(() => metricsServer.close());
     const port = (server.address() as AddressInfo).port;
     const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
     return {
       url: `http://${host}:${port}/graphql`,
       port,
+      metricsUrl: metricsServer.url,
       app,
       cluster,
       authorizer: { reviews, cache },

@@ -44,6 +44,11 @@ export class TrustedDocuments {
     return this.#byHash.size;
   }
 
+  /** Every document's text (the metrics take their operation names from them). */
+  documents(): IterableIterator<string> {
+    return this.#byHash.values();
+  }
+
   /** `documentId`/persisted-query hash → its text; a raw `query` only when it is one of the documents. */
   resolve(request: { readonly documentId?: unknown; readonly query?: unknown; readonly extensions?: unknown }): TrustedResolution {
     const persisted = (request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;

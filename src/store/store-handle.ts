@@ -6,6 +6,14 @@ import { createPool } from 'mysql2';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { dialectOfUrl, sqliteFilename, type SqlDialect } from './sql-dialect.js';
+import { tallyStatement } from './statement-scope.js';
+
+/** Connections of a pool at one moment (PostgreSQL and MySQL; SQLite has one connection and no pool). */
+export interface PoolUsage {
+  readonly size: number;
+  readonly inUse: number;
+  readonly waiting: number;
+}
 
 /** An open database: the kysely instance, which dialect it speaks, and a count of statements sent. */
 export interface StoreHandle<DB = Database> {
@@ -13,6 +21,8 @@ export interface StoreHandle<DB = Database> {
   readonly dialect: SqlDialect;
   /** Statements sent since start; tests and benchmarks read it to prove a query count. */
   readonly statements: { count: number };
+  /** The pool's own counters, read when metrics are scraped; absent for SQLite. */
+  readonly pool?: () => PoolUsage;
   close(): Promise<void>;
 }
 
@@ -37,7 +47,19 @@ function sqliteDialect(url: string, options: OpenStoreOptions): Dialect {
   return new SqliteDialect({ database });
 }
 
-function postgresDialect(url: string, options: OpenStoreOptions): Dialect {
+/** mysql2's callback pool keeps its counts in fields its typings do not declare. */
+interface Mysql2PoolInternals {
+  readonly _allConnections?: { readonly length: number };
+  readonly _freeConnections?: { readonly length: number };
+  readonly _connectionQueue?: { readonly length: number };
+}
+
+interface OpenedDialect {
+  readonly dialect: Dialect;
+  readonly pool?: () => PoolUsage;
+}
+
+function postgresDialect(url: string, options: OpenStoreOptions): OpenedDialect {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === PG_INT8_OID || oid === PG_NUMERIC_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
@@ -48,13 +70,14 @@ function postgresDialect(url: string, options: OpenStoreOptions): Dialect {
     types: types as pg.CustomTypesConfig,
   });
   // Per session rather than through `options`, which a URL's own `?options=` would override.
-  return new PostgresDialect({
+  const dialect = new PostgresDialect({
     pool,
     ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')).then(() => undefined) } : {}),
   });
+  return { dialect, pool: () => ({ size: pool.totalCount, inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }) };
 }
 
-function mysqlDialect(url: string, options: OpenStoreOptions): Dialect {
+function mysqlDialect(url: string, options: OpenStoreOptions): OpenedDialect {
   const pool = createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: options.poolSize ?? 10,
@@ -65,23 +88,32 @@ function mysqlDialect(url: string, options: OpenStoreOptions): Dialect {
     charset: 'utf8mb4',
   });
   // MySQL has no read-only connection option: every new session is made read-only before its first use.
-  return new MysqlDialect({
+  const dialect = new MysqlDialect({
     pool,
     ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION READ ONLY')).then(() => undefined) } : {}),
   });
+  const internals = pool as unknown as Mysql2PoolInternals;
+  return {
+    dialect,
+    pool: () => {
+      const size = internals._allConnections?.length ?? 0;
+      return { size, inUse: size - (internals._freeConnections?.length ?? 0), waiting: internals._connectionQueue?.length ?? 0 };
+    },
+  };
 }
 
 /** Opens the database a URL names; no statement is sent until the first query. */
 export function openStore<DB = Database>(url: string, options: OpenStoreOptions = {}): StoreHandle<DB> {
   const dialect = dialectOfUrl(url);
   const statements = { count: 0 };
-  const kyselyDialect =
-    dialect === 'sqlite' ? sqliteDialect(url, options) : dialect === 'postgres' ? postgresDialect(url, options) : mysqlDialect(url, options);
+  const opened: OpenedDialect =
+    dialect === 'sqlite' ? { dialect: sqliteDialect(url, options) } : dialect === 'postgres' ? postgresDialect(url, options) : mysqlDialect(url, options);
   const db = new Kysely<DB>({
-    dialect: kyselyDialect,
+    dialect: opened.dialect,
     log: (_event: LogEvent) => {
       statements.count += 1;
+      tallyStatement();
     },
   });
-  return { db, dialect, statements, close: () => db.destroy() };
+  return { db, dialect, statements, ...(opened.pool ? { pool: opened.pool } : {}), close: () => db.destroy() };
 }

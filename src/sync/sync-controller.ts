@@ -34,6 +34,10 @@ export interface SyncStats {
   relists: number;
   watches: number;
   failures: number;
+  /** Watch events handled (every type, KFP workflow or not). */
+  events: number;
+  /** How long the last event waited from its arrival until it was applied: the sync's lag behind the cluster. */
+  lagMs: number;
 }
 
 type WatchEnd = 'gone' | 'ended' | 'restart';
@@ -53,7 +57,7 @@ type WatchEnd = 'gone' | 'ended' | 'restart';
 export class SyncController {
   readonly #deps: SyncControllerDeps;
   readonly #now: () => number;
-  readonly stats: SyncStats = { recorded: 0, ignored: 0, published: 0, relists: 0, watches: 0, failures: 0 };
+  readonly stats: SyncStats = { recorded: 0, ignored: 0, published: 0, relists: 0, watches: 0, failures: 0, events: 0, lagMs: 0 };
   #stopped = true;
   #loop: Promise<void> | undefined;
   #abortWatch: (() => void) | undefined;
@@ -150,6 +154,8 @@ export class SyncController {
       };
       this.#abortWatch = () => abort('restart');
       const onEvent = (type: string, object: unknown): void => {
+        // Measured from arrival, not from the start of its turn: events queue behind a slow write.
+        const arrived = performance.now();
         chain = chain.then(async () => {
           if (aborted && end !== 'ended') return;
           if (type === 'ERROR') {
@@ -162,6 +168,8 @@ export class SyncController {
             return;
           }
           await this.#handle(type, object as Workflow, leader);
+          this.stats.events += 1;
+          this.stats.lagMs = performance.now() - arrived;
         }).catch((error: unknown) => {
           // Only a stop interrupts #retrying: the event stays unapplied and its resourceVersion unsaved.
           this.#deps.logger?.debug('sync: event abandoned', { error });

@@ -42,6 +42,24 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('serves metrics on a port of their own: 9464 by default, ephemeral with PORT=0, never the API port', () => {
+    expect(loadConfig({}, []).METRICS_PORT).toBe(9464);
+    expect(loadConfig({ PORT: '0' }, []).METRICS_PORT).toBe(0);
+    expect(loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '10.0.0.1' }, [])).toMatchObject({ METRICS_PORT: 9100, METRICS_HOST: '10.0.0.1' });
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }, [])).toThrow(/METRICS_PORT: must differ from PORT/);
+  });
+
+  it('bounds WebSockets: message size, subscriptions per connection and in all, subscriptions only by default', () => {
+    expect(loadConfig({}, [])).toMatchObject({
+      WEBSOCKET_MAX_MESSAGE_BYTES: 65_536,
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: 20,
+      MAX_SUBSCRIPTIONS: 5_000,
+      WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS: false,
+      METRICS_OPERATION_NAMES: [],
+    });
+    expect(() => loadConfig({ MAX_SUBSCRIPTIONS: '0' }, [])).toThrow(/MAX_SUBSCRIPTIONS/);
+  });
+
   it('reads PORT, DATABASE_URL and the other settings from the environment', () => {
     const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: '500', DEFAULT_PAGE_SIZE: '50', TOKEN_AUDIENCES: 'a, b,,' }, []);
     expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: 500, DEFAULT_PAGE_SIZE: 50, TOKEN_AUDIENCES: ['a', 'b'] });

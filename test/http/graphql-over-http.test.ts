@@ -205,7 +205,22 @@ describe('GraphQL over HTTP', () => {
       const query = `{ ${Array.from({ length: 20 }, (_, i) => `n${i}: namespace(name: "alice") { ${page} }`).join(' ')} }`;
       const res = await post({ query }, { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE });
       expect(res.status).toBe(400);
-      expect(res.body.errors?.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Query Cost limit of 20000 exceeded, found [\d.]+\.$/));
+      expect(res.body.errors?.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Query Cost limit of 50000 exceeded, found [\d.]+\.$/));
+    });
+
+    it('counts page sizes given as variables (or their defaults) in the cost, not as 1', async () => {
+      const wide = 'id name state createdAt description namespace serviceAccount createdBy scheduledAt finishedAt';
+      const page = `runs(first: $f) { nodes { ${wide} experiment { id name runs(first: $f) { nodes { ${wide} } } } } }`;
+      const query = (signature: string) => `query Wide(${signature}) { ${Array.from({ length: 5 }, (_, i) => `n${i}: namespace(name: "alice") { ${page} }`).join(' ')} }`;
+      const cheap = await post({ query: query('$f: Int!'), variables: { f: 2 } }, { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE });
+      expect(cheap.status).toBe(200);
+      expect(cheap.body.errors).toBeUndefined();
+      for (const body of [{ query: query('$f: Int!'), variables: { f: 100 } }, { query: query('$f: Int = 100') }]) {
+        const res = await post(body, { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE });
+        expect(res.status).toBe(400);
+        expect(codes(res.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+        expect(res.body.errors?.[0]?.message).toMatch(/^Query Cost limit of 50000 exceeded, found [\d.]+\.$/);
+      }
     });
 
     it('rejects a document of more than MAX_TOKENS tokens as a parse error', async () => {
@@ -259,15 +274,18 @@ describe('GraphQL over HTTP', () => {
       expect(await res.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: true } });
     });
 
-    it('/metrics is Prometheus text with the request and operation metrics', async () => {
+    it('/metrics is on the metrics port only, Prometheus text with the request and operation metrics', async () => {
       await post({ query: 'query MetricsProbe { viewer { user } }' }, { ...ALICE, ...JSON_TYPE });
-      const res = await fetch(`${base}/metrics`);
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+      const res = await fetch(t.server.metricsUrl);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
       expect(text).toContain('# TYPE kfp_graph_http_requests_total counter');
       expect(text).toMatch(/kfp_graph_http_requests_total\{route="graphql",status="200"\} \d+/);
-      expect(text).toMatch(/kfp_graph_graphql_operation_seconds_count\{operation="MetricsProbe",outcome="ok"\} 1/);
+      // MetricsProbe is not a listed operation name (METRICS_OPERATION_NAMES, trusted documents): it is `other`.
+      expect(text).toMatch(/kfp_graph_graphql_operation_seconds_count\{operation="other",outcome="ok",transport="http"\} \d+/);
+      expect(text).not.toContain('MetricsProbe');
       expect(text).toMatch(/kfp_graph_graphql_errors_total\{code="NOT_FOUND"\} \d+/);
     });
 
