@@ -6,7 +6,7 @@ import { connectCluster, type ClusterConnection } from '../../src/kube/cluster-c
 import { ProfileNamespaceDirectory } from '../../src/kube/profile-namespace-directory.js';
 import { KubeScheduledWorkflowClient } from '../../src/kube/scheduled-workflow-client.js';
 import { KubeWorkflowClient } from '../../src/kube/workflow-client.js';
-import { LABEL_RUN_ID } from '../../src/kube/workflow/run-labels.js';
+import { STANDALONE_RUN_LABEL } from '../../src/kube/workflow/run-labels.js';
 import type { StoreHandle } from '../../src/store/store-handle.js';
 import { ControllerStateStore } from '../../src/sync/controller-state-store.js';
 import { RunEvents } from '../../src/sync/run-events.js';
@@ -65,7 +65,7 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
       id, namespace: 'alice', experiment_id: experimentId, pipeline_version_id: null, recurring_run_id: null, name, description: '', state: 'PENDING', storage_state: 'AVAILABLE',
       parameters: '{}', service_account: 'default-editor', workflow_name: workflow, workflow_status: null, workflow_resource_version: null, created_by: 'alice@example.com', created_at: 1, scheduled_at: 1, finished_at: null, updated_at: 1,
     }).execute();
-    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [LABEL_RUN_ID]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
+    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [STANDALONE_RUN_LABEL]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
     return { id, workflow };
   }
 
