@@ -97,6 +97,12 @@ const settings = z
      */
     DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: flag.default(false),
     ARTIFACT_URL_TTL_SECONDS: positiveInt.max(604_800).default(900),
+    /**
+     * A namespace's pipeline root, as KFP >= 2.15's profile controller writes it into the namespace's kfp-launcher
+     * ConfigMap (`defaultPipelineRoot`); `{namespace}` is replaced. The sync controller records
+     * `<root>/<pipeline>/<run ID>` as the run context's `pipeline_root`, as KFP's root driver does.
+     */
+    PIPELINE_ROOT_TEMPLATE: z.string().min(1).default('minio://mlpipeline/private-artifacts/{namespace}/v2/artifacts'),
 
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })

@@ -20,7 +20,8 @@ import { WorkflowRecorder } from './workflow-recorder.js';
 export const SYNC_LEASE_NAME = 'kfp-graph-sync';
 
 export interface SyncParts {
-  readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'>;
+  readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'> &
+    Partial<Pick<Config, 'PIPELINE_ROOT_TEMPLATE'>>;
   readonly kubeConfig: KubeConfig;
   readonly store: StoreHandle;
   readonly directory: NamespaceDirectory;
@@ -51,6 +52,7 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     scheduledWorkflows: parts.scheduledWorkflows,
     creatorAuthorizer: parts.creatorAuthorizer,
     runLabel: STANDALONE_RUN_LABEL,
+    ...(parts.config.PIPELINE_ROOT_TEMPLATE === undefined ? {} : { pipelineRootTemplate: parts.config.PIPELINE_ROOT_TEMPLATE }),
     now,
   });
   let controller: SyncController | undefined;

@@ -23,6 +23,8 @@ export interface WorkflowRecorderDeps {
   readonly creatorAuthorizer: Authorizer;
   /** The label that names a Workflow's run (run-labels.ts): kfp-graph's own in standalone mode. */
   readonly runLabel: RunLabel;
+  /** The namespaces' pipeline root (`{namespace}` replaced), recorded on the run context; unset: not recorded. */
+  readonly pipelineRootTemplate?: string;
   readonly now: () => number;
 }
 
@@ -92,7 +94,8 @@ export class WorkflowRecorder {
       if (!isNewerResourceVersion(resourceVersion, row.workflow_resource_version)) return IGNORED;
 
       // ML-Metadata first: if it fails, the row keeps its old resourceVersion and the retry redoes both.
-      const recorded = recordedRunOf(workflow, runId, namespace, await this.#pipelineName(row));
+      const pipelineRoot = this.#deps.pipelineRootTemplate?.split('{namespace}').join(namespace);
+      const recorded = recordedRunOf(workflow, { runId, namespace, pipelineName: await this.#pipelineName(row), ...(pipelineRoot === undefined ? {} : { pipelineRoot }) });
       if (recorded.executions.length > 0) await this.#deps.metadata.recordRun(recorded, this.#deps.now());
 
       const state = runStateFromWorkflow(workflow);
