@@ -89,7 +89,8 @@ function toRecorded(
   }
   const outputs: RecordedArtifact[] = [];
   for (const artifact of execution.outputs.artifacts) {
-    if (artifact.uri !== undefined) outputs.push({ uri: artifact.uri, name: artifact.name, type: 'system.Artifact' });
+    // The type the spec gives the output (KFP's RecordArtifact: the schema title), else KFP's generic type.
+    if (artifact.uri !== undefined) outputs.push({ uri: artifact.uri, name: artifact.name, type: artifact.schemaTitle ?? 'system.Artifact' });
   }
   const parentKey = execution.parentDagNodeId === undefined ? undefined : dagKeys.get(execution.parentDagNodeId);
   return {

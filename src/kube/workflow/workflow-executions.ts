@@ -1,3 +1,4 @@
+import { outputSchemaTitles } from './artifact-schema-title.js';
 import { artifactUri } from './artifact-uri.js';
 import { enclosingComponentDag, isComponentDag, kfpV2TaskOf, runtimeRoleOf } from './kfp-v2-nodes.js';
 import { podNameForNode } from './pod-name.js';
@@ -17,6 +18,8 @@ export interface ExecutionArtifact {
   readonly uri?: string;
   /** Where the container read or wrote it. */
   readonly path?: string;
+  /** The artifact type the spec gives an output (`system.Model`…); unset: the spec does not say. */
+  readonly schemaTitle?: string;
 }
 
 /** The producing end of an input artifact: becomes the OUTPUT event the INPUT event is linked to. */
@@ -99,6 +102,7 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
       const from = byUri ?? (fromExpression === undefined ? undefined : resolveFrom(fromExpression, node, pods, workflow));
       return from === undefined || from.nodeId === node.id ? base : { ...base, from };
     });
+    const titles = outputSchemaTitles(templateOf(node, templates));
     const task = runtimeRoleOf(templateOf(node, templates)) === 'launcher' ? kfpV2TaskOf(workflow, node, templates) : undefined;
     const name = task?.displayName ?? node.displayName ?? node.name;
     const image = task?.image ?? imageOf(templateOf(node, templates));
@@ -118,7 +122,10 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
       inputs: { parameters: parametersOf(node.inputs?.parameters), artifacts: inputs },
       outputs: {
         parameters: parametersOf(node.outputs?.parameters),
-        artifacts: artifactsOf(node.outputs?.artifacts).map((a) => toExecutionArtifact(a, workflow)),
+        artifacts: artifactsOf(node.outputs?.artifacts).map((a) => {
+          const schemaTitle = titles.get(a.name);
+          return { ...toExecutionArtifact(a, workflow), ...(schemaTitle === undefined ? {} : { schemaTitle }) };
+        }),
       },
     };
   });
