@@ -86,6 +86,15 @@ describe('the executions and DAGs of a KFP-compiled v2 Workflow', () => {
     ]);
   });
 
+  it('records a task its driver found cached as CACHED, under the driver\'s pod, though Argo skipped its launcher', () => {
+    const name = 'pipeline-with-after-c4c9e';
+    const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], true, ['print-text-2']);
+    const executions = executionsFromWorkflow(workflow);
+    expect(executions.map((e) => [e.name, e.state.name])).toEqual([['print-text', 'COMPLETE'], ['print-text-2', 'CACHED'], ['print-text-3', 'COMPLETE']]);
+    const driver = workflow.status?.nodes?.[nodeId(name, `${name}.root.print-text-2-driver`)];
+    expect(executions[1]?.podName).toBe(podNameForNode(workflow, driver ?? { id: '', name: '' }));
+  });
+
   it('reads task names and images from the spec\'s driver arguments when the node carries no resolved inputs', () => {
     const name = 'pipeline-with-after-j8d2w';
     const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], false);

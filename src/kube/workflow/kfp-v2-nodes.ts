@@ -37,6 +37,10 @@ export interface KfpV2Task {
   readonly image?: string;
   /** The component DAG node the task runs in. */
   readonly dag?: NodeStatus;
+  /** The task's driver pod. */
+  readonly driver?: NodeStatus;
+  /** The driver found a cached execution (its `cached-decision` output), so the launcher was skipped. */
+  readonly cached: boolean;
 }
 
 export function runtimeRoleOf(template: Template | undefined): KfpRuntimeRole | undefined {
@@ -67,7 +71,8 @@ export function enclosingComponentDag(workflow: Workflow, node: NodeStatus, temp
 }
 
 /**
- * The task behind a launcher pod: its executor DAG node, and the driver's inputs (from the driver node's
+ * The task behind a launcher pod (or the Skipped node Argo writes in its place when the driver found the task
+ * cached): its executor DAG node, and the driver's inputs (from the driver node's
  * resolved inputs, else from the component DAG template's `<task>-driver` arguments).
  */
 export function kfpV2TaskOf(workflow: Workflow, pod: NodeStatus, templates: ReadonlyMap<string, Template>): KfpV2Task | undefined {
@@ -92,7 +97,17 @@ export function kfpV2TaskOf(workflow: Workflow, pod: NodeStatus, templates: Read
   const displayName = asString(jsonField(input('task'), 'taskInfo', 'name')) ?? taskName;
   const image = asString(jsonField(input('container'), 'image'));
   const dag = enclosingComponentDag(workflow, pod, templates);
-  return { executor, taskName, displayName, ...(image === undefined ? {} : { image }), ...(dag === undefined ? {} : { dag }) };
+  const decision = asArray(driver?.outputs?.parameters).find((p) => isJsonObject(p) && p['name'] === 'cached-decision');
+  const cached = isJsonObject(decision) && decision['value'] === 'true';
+  return {
+    executor,
+    taskName,
+    displayName,
+    cached,
+    ...(image === undefined ? {} : { image }),
+    ...(dag === undefined ? {} : { dag }),
+    ...(driver === undefined ? {} : { driver }),
+  };
 }
 
 /** `{{workflow.parameters.x}}` resolved from the Workflow's arguments; any other value as it is. */

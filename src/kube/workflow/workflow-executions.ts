@@ -2,6 +2,7 @@ import { outputSchemaTitles } from './artifact-schema-title.js';
 import { artifactUri } from './artifact-uri.js';
 import { enclosingComponentDag, isComponentDag, kfpV2TaskOf, runtimeRoleOf } from './kfp-v2-nodes.js';
 import { podNameForNode } from './pod-name.js';
+import { EXECUTION_STATES } from '../../mlmd/mlmd-enums.js';
 import { executionStateFromNodePhase } from './run-state.js';
 import type { ExecutionState } from './run-state.js';
 import { asArray, isJsonObject } from './workflow-types.js';
@@ -66,6 +67,8 @@ export interface PlannedDag {
   readonly finishedAt?: string;
 }
 
+const CACHED: ExecutionState = { name: 'CACHED', number: EXECUTION_STATES.CACHED };
+
 const ARTIFACT_REF = /^\{\{\s*(steps|tasks)\.([^.{}\s]+)\.outputs\.artifacts\.([^.{}\s]+)\s*\}\}$/;
 
 /**
@@ -83,7 +86,11 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
   const nodes = Object.values(workflow.status?.nodes ?? {}).sort(byStartThenId);
   const templates = templatesByName(workflow);
   const rootDag = rootDagNodeId(workflow, templates);
-  const pods = nodes.filter((node) => node.type === 'Pod' && runtimeRoleOf(templateOf(node, templates)) !== 'driver');
+  // A cached v2 task has no launcher pod: Argo skips the executor (`when: cached-decision != true`) and KFP's
+  // driver records the execution as CACHED (backend/src/v2/driver/container.go reuseCachedOutputs).
+  const isCachedTask = (node: NodeStatus): boolean =>
+    node.type === 'Skipped' && runtimeRoleOf(templateOf(node, templates)) === 'launcher' && kfpV2TaskOf(workflow, node, templates)?.cached === true;
+  const pods = nodes.filter((node) => (node.type === 'Pod' && runtimeRoleOf(templateOf(node, templates)) !== 'driver') || isCachedTask(node));
   const producersByUri = new Map<string, ArtifactProducer>();
   for (const node of pods) {
     for (const artifact of artifactsOf(node.outputs?.artifacts)) {
@@ -114,9 +121,10 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
       ...(image === undefined ? {} : { image }),
       ...(parentDagNodeId === undefined ? {} : { parentDagNodeId }),
       ...(node.templateName === undefined ? {} : { templateName: node.templateName }),
-      podName: podNameForNode(workflow, node),
+      // A cached task ran no pod of its own: KFP's driver records its own pod (KFP_POD_NAME) then.
+      podName: podNameForNode(workflow, task?.cached === true && task.driver !== undefined ? task.driver : node),
       ...(node.phase === undefined ? {} : { phase: node.phase }),
-      state: executionStateFromNodePhase(node.phase),
+      state: task?.cached === true ? CACHED : executionStateFromNodePhase(node.phase),
       ...(typeof node.startedAt === 'string' ? { startedAt: node.startedAt } : {}),
       ...(typeof node.finishedAt === 'string' ? { finishedAt: node.finishedAt } : {}),
       inputs: { parameters: parametersOf(node.inputs?.parameters), artifacts: inputs },
