@@ -12,8 +12,9 @@ export interface KfpRunShapeOptions {
 }
 
 /**
- * What KFP's API server does to a Workflow before it creates a run
- * (KFP: backend/src/apiserver/template/v2_template.go RunWorkflow, backend/src/common/util/workflow.go):
+ * What KFP's API server does to a Workflow before it creates a run (KFP: backend/src/apiserver/template/
+ * argo_template.go RunWorkflow for an Argo spec, as kfp-graph stores them; v2_template.go RunWorkflow does the same
+ * to the Workflow it compiles; the helpers are in backend/src/common/util/workflow.go):
  *
  * - every template gets `sidecar.istio.io/inject: "false"` unless it sets that annotation itself
  *   (SetAnnotationsToAllTemplatesIfKeyNotExist): profile namespaces have Istio injection on, and a pod with an
@@ -23,6 +24,7 @@ export interface KfpRunShapeOptions {
  *   `--run_id`, so without it the run's executions and artifacts hang off a context nobody looks up;
  * - the pods carry the run label too (SetPodMetadataLabels), so they can be found by run.
  *
+ * For a recurring run's template only the Istio opt-out applies (argo_template.go ScheduledWorkflow).
  * Returns a new object; the input is not changed.
  */
 export function withKfpRunShape(workflow: Workflow, options: KfpRunShapeOptions): Workflow {

@@ -95,7 +95,8 @@ export function buildRunWorkflow(input: BuildRunWorkflowInput): Workflow {
       },
     },
     // A schedule's runs are each their own run, named by their Workflow's UID (as KFP's persistence agent
-    // names them): Argo resolves `{{workflow.uid}}` to exactly that, so it is left for Argo.
+    // names them): Argo resolves `{{workflow.uid}}` to exactly that, so it is left for Argo, as KFP's
+    // ScheduledWorkflow template does (KFP: backend/src/apiserver/template/argo_template.go ScheduledWorkflow).
     input.recurringRunId === undefined ? { runId, runLabel: STANDALONE_RUN_LABEL } : {},
   );
   admitWorkflow(workflow, {
