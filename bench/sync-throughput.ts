@@ -18,7 +18,7 @@ import { connectCluster } from '../src/kube/cluster-connection.js';
 import { ProfileNamespaceDirectory } from '../src/kube/profile-namespace-directory.js';
 import { KubeScheduledWorkflowClient } from '../src/kube/scheduled-workflow-client.js';
 import { KubeWorkflowClient, WORKFLOW_RESOURCE } from '../src/kube/workflow-client.js';
-import { LABEL_RUN_ID } from '../src/kube/workflow/run-labels.js';
+import { STANDALONE_RUN_LABEL } from '../src/kube/workflow/run-labels.js';
 import { ControllerStateStore } from '../src/sync/controller-state-store.js';
 import { RunEvents } from '../src/sync/run-events.js';
 import { startSync } from '../src/sync/start-sync.js';
@@ -64,7 +64,7 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<{ dialect: stri
         id, namespace: 'alice', experiment_id: experiment, pipeline_version_id: null, recurring_run_id: null, name: workflow, description: '', state: 'PENDING', storage_state: 'AVAILABLE',
         parameters: '{}', service_account: 'default-editor', workflow_name: workflow, workflow_status: null, workflow_resource_version: null, created_by: 'bench', created_at: 0, scheduled_at: 0, finished_at: null, updated_at: 0,
       }).execute();
-      await custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace: 'alice', body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [LABEL_RUN_ID]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } } });
+      await custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace: 'alice', body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [STANDALONE_RUN_LABEL]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } } });
     }
     let last = '';
     const nodes: Record<string, Record<string, unknown>>[] = runs.map(() => ({}));

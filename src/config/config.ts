@@ -100,9 +100,25 @@ const settings = z
     ARTIFACT_S3_REGION: z.string().min(1).default('us-east-1'),
     ARTIFACT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     ARTIFACT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-    /** Where a tenant's artifacts may live; `{namespace}` is replaced. A URI outside it gets no download URL. */
-    ARTIFACT_PREFIX_TEMPLATE: z.string().min(1).default('s3://mlpipeline/v2/artifacts/{namespace}/'),
+    /**
+     * Where a tenant's artifacts may live; `{namespace}` is replaced. A URI outside it gets no download URL. The
+     * default is the prefix KFP >= 2.15's profile controller gives each namespace (its pipeline root
+     * `minio://mlpipeline/private-artifacts/{namespace}/v2/artifacts` and Argo's keyFormat both sit under it).
+     */
+    ARTIFACT_PREFIX_TEMPLATE: z.string().min(1).default('minio://mlpipeline/private-artifacts/{namespace}/'),
+    /**
+     * KFP <= 2.14 wrote every namespace's artifacts under one `minio://mlpipeline/v2/artifacts/`: a template without
+     * `{namespace}` is accepted only with this switch, and the tenant check then rests on the artifact's run context
+     * and `readArtifact` alone, as KFP's does.
+     */
+    DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: flag.default(false),
     ARTIFACT_URL_TTL_SECONDS: positiveInt.max(604_800).default(900),
+    /**
+     * A namespace's pipeline root, as KFP >= 2.15's profile controller writes it into the namespace's kfp-launcher
+     * ConfigMap (`defaultPipelineRoot`); `{namespace}` is replaced. The sync controller records
+     * `<root>/<pipeline>/<run ID>` as the run context's `pipeline_root`, as KFP's root driver does.
+     */
+    PIPELINE_ROOT_TEMPLATE: z.string().min(1).default('minio://mlpipeline/private-artifacts/{namespace}/v2/artifacts'),
 
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
@@ -118,11 +134,11 @@ const settings = z
         message: 'ARTIFACT_S3_ACCESS_KEY_ID and ARTIFACT_S3_SECRET_ACCESS_KEY go together',
       });
     }
-    if (!value.ARTIFACT_PREFIX_TEMPLATE.includes('{namespace}')) {
+    if (!value.ARTIFACT_PREFIX_TEMPLATE.includes('{namespace}') && !value.DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX) {
       ctx.addIssue({
         code: 'custom',
         path: ['ARTIFACT_PREFIX_TEMPLATE'],
-        message: 'must contain {namespace} so that tenants never share a prefix',
+        message: 'must contain {namespace} so that tenants never share a prefix (set DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX=true for KFP <= 2.14\'s shared minio://mlpipeline/v2/artifacts/)',
       });
     }
   });

@@ -72,7 +72,9 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
 }
 
 function trainExecutions(run: RunRow, state: string, namespace: string): RecordedExecution[] {
-  const root = `s3://mlpipeline/v2/artifacts/${namespace}/${run.id}`;
+  // KFP >= 2.15's per-namespace pipeline root (pipelines-profile-controller sync.py), extended with
+  // <pipeline>/<run ID> as the driver's GenerateOutputURI does (backend/src/v2/metadata/client.go).
+  const root = `minio://mlpipeline/private-artifacts/${namespace}/v2/artifacts/train-and-evaluate/${run.id}`;
   const at = run.created_at;
   const failedAt = state === 'FAILED' ? 'evaluate' : state === 'RUNNING' || state === 'CANCELING' || state === 'PAUSED' ? 'train' : null;
   const stateOf = (task: string, order: number): RecordedExecution['state'] => {

@@ -9,6 +9,7 @@ import type { RecurringRunRepository } from '../store/recurring-run-repository.j
 import type { RunRepository } from '../store/run-repository.js';
 import { byKey, fromMap } from './batch-by-key.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
+import { STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
 import { createLiveWorkflowLoader } from '../runs/live-workflow-loader.js';
 
 export interface LoaderSources {
@@ -37,7 +38,7 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     fromMap<number, MetadataExecution | null>(ids, await sources.metadata.executionsByIds(ids, await scope()), null),
   );
   return {
-    liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs),
+    liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs, STANDALONE_RUN_LABEL),
     experiment: new DataLoader<string, ExperimentRow | null>(async (ids) => byKey(ids, await sources.experiments.byIds(ids), (r) => r.id)),
     run: new DataLoader<string, RunRow | null>(async (ids) => byKey(ids, await sources.runs.byIds(ids), (r) => r.id)),
     recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) =>

@@ -2,8 +2,13 @@ import { presignGetUrl } from './sigv4-presign.js';
 
 /**
  * Presigned download URLs for artifacts, handed to a tenant only for objects under that tenant's prefix.
- * KFP v2 (multi-user) writes a tenant's artifacts under `s3://mlpipeline/v2/artifacts/{namespace}/` when the
- * pipeline root is namespaced; `minio://` is how KFP's launcher spells the in-cluster MinIO, an S3 endpoint.
+ * KFP >= 2.15's profile controller gives each namespace the pipeline root
+ * `minio://mlpipeline/private-artifacts/{namespace}/v2/artifacts` and an Argo keyFormat under
+ * `private-artifacts/{namespace}/`, and grants the namespace exactly `private-artifacts/{namespace}/*` in MinIO
+ * (KFP: manifests/kustomize/base/installs/multi-user/pipelines-profile-controller/sync.py). KFP <= 2.14 used the
+ * launcher's built-in root `minio://mlpipeline/v2/artifacts` for every namespace (backend/src/v2/config/env.go),
+ * which a template without `{namespace}` expresses. `minio://` is how KFP's launcher spells the in-cluster
+ * MinIO, an S3 endpoint.
  */
 export interface ArtifactUrlOptions {
   /** The S3/MinIO endpoint, e.g. `http://minio-service.kubeflow:9000`; URLs are path-style, as MinIO needs. */
@@ -11,7 +16,7 @@ export interface ArtifactUrlOptions {
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  /** `{namespace}` is replaced by the tenant's namespace, e.g. `s3://mlpipeline/v2/artifacts/{namespace}/`. */
+  /** `{namespace}` is replaced by the tenant's namespace, e.g. `minio://mlpipeline/private-artifacts/{namespace}/`. */
   readonly prefixTemplate: string;
   readonly ttlSeconds: number;
   readonly now?: Date;

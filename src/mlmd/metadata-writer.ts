@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import { InvalidInputError } from '../errors/domain-errors.js';
 import type { SqlDialect } from '../store/sql-dialect.js';
 import type { MetadataTables } from './metadata-tables.js';
-import { ARTIFACT_STATES, DISPLAY_NAME_PROPERTY, EVENT_TYPES, EXECUTION_STATES, KFP_TYPES } from './mlmd-enums.js';
+import { ARTIFACT_STATES, DISPLAY_NAME_PROPERTY, EVENT_TYPES, EXECUTION_STATES, KFP_TYPES, PARENT_DAG_ID_PROPERTY } from './mlmd-enums.js';
 import type { RecordedArtifact, RecordedExecution, RecordedRun, RecordedRunIds, WritablePropertyValue } from './run-record.js';
 import { chunksOf, distinct } from './sql-chunks.js';
-import { ensureContexts, ensureLinks, ensureParentContext, ensureRunNamespace, ensureTypes, typeKey, upsertCustomProperties } from './writer-rows.js';
+import { ensureContextProperties, ensureContexts, ensureLinks, ensureParentContext, ensureRunNamespace, ensureTypes, typeKey, upsertCustomProperties } from './writer-rows.js';
 
 /** MLMD's external_id is VARCHAR(255); longer identities are replaced by a digest, still unique and stable. */
 const EXTERNAL_ID_MAX = 255;
@@ -52,7 +52,8 @@ export class MetadataWriter {
     return this.#dialect;
   }
 
-  recordRun(run: RecordedRun, now: number = Date.now()): Promise<RecordedRunIds> {
+  /** Bad input rejects the promise (never throws synchronously), before anything is written. */
+  async recordRun(run: RecordedRun, now: number = Date.now()): Promise<RecordedRunIds> {
     validate(run);
     return this.#db.transaction().execute((trx) => recordRunIn(trx, run, now));
   }
@@ -64,6 +65,10 @@ function validate(run: RecordedRun): void {
   if (run.pipelineName === '') throw new InvalidInputError('pipelineName is required', 'pipelineName');
   const keys = run.executions.map((e) => e.key);
   if (new Set(keys).size !== keys.length) throw new InvalidInputError('execution keys must be unique within a run', 'executions');
+  const dags = new Set(run.executions.filter((e) => e.type === 'system.DAGExecution').map((e) => e.key));
+  if (run.executions.some((e) => e.parentKey !== undefined && !dags.has(e.parentKey))) {
+    throw new InvalidInputError('an execution\'s parentKey must name a system.DAGExecution of the same run', 'executions');
+  }
 }
 
 async function recordRunIn(db: Kysely<MetadataTables>, run: RecordedRun, now: number): Promise<RecordedRunIds> {
@@ -85,6 +90,7 @@ async function recordRunIn(db: Kysely<MetadataTables>, run: RecordedRun, now: nu
     now,
   )) as [number, number];
   await ensureRunNamespace(db, runContextId, run.namespace);
+  await ensureContextProperties(db, runContextId, run.runContextProperties ?? {});
   await ensureParentContext(db, runContextId, pipelineContextId);
 
   const executionIds = await upsertExecutions(db, run.executions, (name) => typeId('execution', name));
@@ -93,7 +99,7 @@ async function recordRunIn(db: Kysely<MetadataTables>, run: RecordedRun, now: nu
   await upsertCustomProperties(
     db,
     'ExecutionProperty',
-    new Map(run.executions.map((e) => [executionIds.get(e.key) as number, { ...e.customProperties, [DISPLAY_NAME_PROPERTY]: e.name }])),
+    new Map(run.executions.map((e) => [executionIds.get(e.key) as number, executionProperties(e, executionIds)])),
   );
   await upsertCustomProperties(
     db,
@@ -105,6 +111,16 @@ async function recordRunIn(db: Kysely<MetadataTables>, run: RecordedRun, now: nu
   await ensureLinks(db, 'Association', [runContextId, pipelineContextId], [...executionIds.values()]);
   await ensureLinks(db, 'Attribution', [runContextId, pipelineContextId], [...artifactIds.values()]);
   return { runContextId, pipelineContextId, executionIds, artifactIds };
+}
+
+/** KFP's keys: `display_name` always, `parent_dag_id` (an MLMD int ID) when the execution runs in a DAG of the run. */
+function executionProperties(execution: RecordedExecution, executionIds: ReadonlyMap<string, number>): Record<string, WritablePropertyValue> {
+  const parent = execution.parentKey === undefined ? undefined : executionIds.get(execution.parentKey);
+  return {
+    ...execution.customProperties,
+    [DISPLAY_NAME_PROPERTY]: execution.name,
+    ...(parent === undefined ? {} : { [PARENT_DAG_ID_PROPERTY]: parent }),
+  };
 }
 
 /**

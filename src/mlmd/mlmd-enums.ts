@@ -88,3 +88,5 @@ export const KFP_TYPES = {
 export const NAMESPACE_PROPERTY = 'namespace';
 /** The custom property KFP writes with the human name of an artifact or execution (its `name` is often empty). */
 export const DISPLAY_NAME_PROPERTY = 'display_name';
+/** An execution's enclosing system.DAGExecution, by MLMD ID (KFP: backend/src/v2/metadata/client.go keyParentDagID). */
+export const PARENT_DAG_ID_PROPERTY = 'parent_dag_id';

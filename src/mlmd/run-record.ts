@@ -28,6 +28,11 @@ export interface RecordedExecution {
   readonly updatedAt: number;
   /** KFP writes task_name, pod_name, namespace, run_id, image, cache_fingerprint… */
   readonly customProperties?: Readonly<Record<string, WritablePropertyValue>>;
+  /**
+   * The key of the system.DAGExecution (in the same run) this execution runs in: written as KFP's `parent_dag_id`
+   * custom property, the MLMD ID of that execution (backend/src/v2/metadata/client.go CreateExecution).
+   */
+  readonly parentKey?: string;
   readonly inputs?: readonly RecordedArtifact[];
   readonly outputs?: readonly RecordedArtifact[];
 }
@@ -36,6 +41,12 @@ export interface RecordedRun {
   readonly runId: string;
   readonly namespace: string;
   readonly pipelineName: string;
+  /**
+   * Further custom properties of the system.PipelineRun context, as KFP's root driver writes them with the
+   * context (backend/src/v2/metadata/client.go GetPipeline): `resource_name`, `pipeline_root`. Written when the
+   * context has none of that name yet; never changed afterwards, like KFP's getOrInsertContext.
+   */
+  readonly runContextProperties?: Readonly<Record<string, string>>;
   readonly executions: readonly RecordedExecution[];
 }
 

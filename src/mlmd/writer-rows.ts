@@ -90,6 +90,20 @@ export async function ensureRunNamespace(db: Db, contextId: number, namespace: s
   }
 }
 
+/** Context custom properties that are missing are inserted; an existing one is left as its first writer wrote it. */
+export async function ensureContextProperties(db: Db, contextId: number, properties: Readonly<Record<string, string>>): Promise<void> {
+  const names = Object.keys(properties).filter((name) => name !== NAMESPACE_PROPERTY);
+  if (names.length === 0) return;
+  const existing = await db.selectFrom('ContextProperty').select('name').where('context_id', '=', contextId).where('name', 'in', names).execute();
+  const have = new Set(existing.map((row) => row.name));
+  const missing = names.filter((name) => !have.has(name));
+  if (missing.length === 0) return;
+  await db
+    .insertInto('ContextProperty')
+    .values(missing.map((name) => ({ context_id: contextId, name, is_custom_property: 1, ...propertyColumns(properties[name] as string) })))
+    .execute();
+}
+
 /** KFP v2 makes the system.Pipeline context the parent of each system.PipelineRun context. */
 export async function ensureParentContext(db: Db, contextId: number, parentContextId: number): Promise<void> {
   const existing = await db

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
+import { STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
 import { MetadataWriter } from '../mlmd/metadata-writer.js';
 import type { Logger } from '../server/logger.js';
 import type { StoreHandle } from '../store/store-handle.js';
@@ -19,7 +20,8 @@ import { WorkflowRecorder } from './workflow-recorder.js';
 export const SYNC_LEASE_NAME = 'kfp-graph-sync';
 
 export interface SyncParts {
-  readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'>;
+  readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'> &
+    Partial<Pick<Config, 'PIPELINE_ROOT_TEMPLATE'>>;
   readonly kubeConfig: KubeConfig;
   readonly store: StoreHandle;
   readonly directory: NamespaceDirectory;
@@ -49,6 +51,8 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     workflows: parts.workflows,
     scheduledWorkflows: parts.scheduledWorkflows,
     creatorAuthorizer: parts.creatorAuthorizer,
+    runLabel: STANDALONE_RUN_LABEL,
+    ...(parts.config.PIPELINE_ROOT_TEMPLATE === undefined ? {} : { pipelineRootTemplate: parts.config.PIPELINE_ROOT_TEMPLATE }),
     now,
   });
   let controller: SyncController | undefined;
@@ -70,6 +74,7 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     kubeConfig: parts.kubeConfig,
     workflows: parts.workflows,
     recorder,
+    runLabel: STANDALONE_RUN_LABEL,
     state: new ControllerStateStore(parts.store.db),
     events: parts.events,
     elector,

@@ -1,7 +1,7 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../server/logger.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
-import { LABEL_RUN_ID, LABEL_SCHEDULED_WORKFLOW_NAME } from '../kube/workflow/run-labels.js';
+import { LABEL_SCHEDULED_WORKFLOW_NAME, type RunLabel } from '../kube/workflow/run-labels.js';
 import type { Workflow } from '../kube/workflow/workflow-types.js';
 import type { ControllerStateStore } from './controller-state-store.js';
 import type { LeaseLeaderElector } from './lease-leader-elector.js';
@@ -15,6 +15,8 @@ export interface SyncControllerDeps {
   readonly kubeConfig: KubeConfig;
   readonly workflows: WorkflowClient;
   readonly recorder: WorkflowRecorder;
+  /** The label that names a Workflow's run (run-labels.ts); Workflows with neither it nor a schedule's label are skipped. */
+  readonly runLabel: RunLabel;
   readonly state: ControllerStateStore;
   readonly events: RunEvents;
   /** Null: this is the only replica and always writes. */
@@ -43,7 +45,7 @@ export interface SyncStats {
 type WatchEnd = 'gone' | 'ended' | 'restart';
 
 /**
- * The sync controller: list+watch every Workflow of the cluster (the KFP ones carry `pipeline/runid`, or a
+ * The sync controller: list+watch every Workflow of the cluster (runs carry the run label, `deps.runLabel`, or a
  * ScheduledWorkflow's label; others are skipped) and apply each to its run through the WorkflowRecorder.
  *
  * - Resumes from the resourceVersion stored in `controller_state` after the last event it fully applied, so a
@@ -202,11 +204,11 @@ export class SyncController {
 
   async #handle(type: string, workflow: Workflow, leader: boolean): Promise<void> {
     const version = workflow.metadata?.resourceVersion;
-    if ((type === 'ADDED' || type === 'MODIFIED') && isKfpWorkflow(workflow)) {
+    if ((type === 'ADDED' || type === 'MODIFIED') && isRunWorkflow(workflow, this.#deps.runLabel)) {
       if (leader) {
         await this.#apply(workflow);
       } else {
-        const event = runUpdateOf(workflow);
+        const event = runUpdateOf(workflow, this.#deps.runLabel);
         if (event) {
           this.#deps.events.publish(event);
           this.stats.published += 1;
@@ -215,7 +217,7 @@ export class SyncController {
     }
     // DELETED carries the object's last state: apply it in case an update before it was missed; the run then
     // outlives its workflow with that snapshot. A row already gone (deleteRun) is not waited for.
-    if (type === 'DELETED' && leader && isKfpWorkflow(workflow)) {
+    if (type === 'DELETED' && leader && isRunWorkflow(workflow, this.#deps.runLabel)) {
       const outcome = await this.#retrying(() => this.#deps.recorder.record(workflow));
       if (outcome.kind !== 'missing') this.#count(outcome, workflow);
     }
@@ -225,7 +227,7 @@ export class SyncController {
   }
 
   async #apply(workflow: Workflow): Promise<void> {
-    if (!isKfpWorkflow(workflow)) return;
+    if (!isRunWorkflow(workflow, this.#deps.runLabel)) return;
     const outcome: RecordOutcome = await this.#retrying(() => this.#deps.recorder.record(workflow));
     this.#count(outcome, workflow);
   }
@@ -291,7 +293,7 @@ export class SyncController {
   }
 }
 
-function isKfpWorkflow(workflow: Workflow): boolean {
+function isRunWorkflow(workflow: Workflow, runLabel: RunLabel): boolean {
   const labels = workflow.metadata?.labels ?? {};
-  return labels[LABEL_RUN_ID] !== undefined || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== undefined;
+  return labels[runLabel] !== undefined || labels[LABEL_SCHEDULED_WORKFLOW_NAME] !== undefined;
 }

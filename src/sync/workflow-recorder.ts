@@ -3,7 +3,7 @@ import type { Authorizer } from '../authz/authorizer.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
-import { ANNOTATION_RUN_NAME, LABEL_RUN_ID, LABEL_SCHEDULED_WORKFLOW_NAME } from '../kube/workflow/run-labels.js';
+import { ANNOTATION_RUN_NAME, LABEL_SCHEDULED_WORKFLOW_NAME, type RunLabel } from '../kube/workflow/run-labels.js';
 import { isFinalRunState, runStateFromWorkflow, type RunState } from '../kube/workflow/run-state.js';
 import { asArray, isJsonObject, type Workflow } from '../kube/workflow/workflow-types.js';
 import type { MetadataWriter } from '../mlmd/metadata-writer.js';
@@ -21,6 +21,10 @@ export interface WorkflowRecorderDeps {
   readonly scheduledWorkflows: ScheduledWorkflowClient;
   /** Re-checks a recurring run's creator (uncached SubjectAccessReviews: a revoked right must count now). */
   readonly creatorAuthorizer: Authorizer;
+  /** The label that names a Workflow's run (run-labels.ts): kfp-graph's own in standalone mode. */
+  readonly runLabel: RunLabel;
+  /** The namespaces' pipeline root (`{namespace}` replaced), recorded on the run context; unset: not recorded. */
+  readonly pipelineRootTemplate?: string;
   readonly now: () => number;
 }
 
@@ -33,17 +37,20 @@ export type RecordOutcome =
 const IGNORED: RecordOutcome = { kind: 'ignored' };
 const MAX_RACES = 5;
 
-/** The run ID of a workflow KFP (or kfp-graph) started: its `pipeline/runid` label, else its UID (scheduled runs, as KFP's persistence agent). */
-export function runIdOf(workflow: Workflow): string | undefined {
+/**
+ * The run ID of a workflow kfp-graph (or, with KFP's label, KFP) started: its run label, else its UID for a run a
+ * ScheduledWorkflow started (as KFP's persistence agent names those).
+ */
+export function runIdOf(workflow: Workflow, runLabel: RunLabel): string | undefined {
   const labels = workflow.metadata.labels ?? {};
-  const label = labels[LABEL_RUN_ID];
+  const label = labels[runLabel];
   if (label) return label;
   return labels[LABEL_SCHEDULED_WORKFLOW_NAME] ? workflow.metadata.uid : undefined;
 }
 
 /** The update a subscriber sees, derived from the workflow alone (followers publish it without a write). */
-export function runUpdateOf(workflow: Workflow): RunUpdateEvent | undefined {
-  const runId = runIdOf(workflow);
+export function runUpdateOf(workflow: Workflow, runLabel: RunLabel): RunUpdateEvent | undefined {
+  const runId = runIdOf(workflow, runLabel);
   const namespace = workflow.metadata.namespace;
   if (!runId || !namespace) return undefined;
   return { runId, namespace, state: runStateFromWorkflow(workflow), phase: workflow.status?.phase ?? '', resourceVersion: workflow.metadata.resourceVersion ?? '' };
@@ -69,7 +76,7 @@ export class WorkflowRecorder {
   async record(workflow: Workflow): Promise<RecordOutcome> {
     const namespace = workflow.metadata.namespace;
     const name = workflow.metadata.name;
-    const runId = runIdOf(workflow);
+    const runId = runIdOf(workflow, this.#deps.runLabel);
     if (!namespace || !name || !runId || !this.#deps.directory.has(namespace)) return IGNORED;
     for (let attempt = 0; attempt < MAX_RACES; attempt += 1) {
       const [row] = await this.#runs().where('id', '=', runId).execute();
@@ -87,7 +94,8 @@ export class WorkflowRecorder {
       if (!isNewerResourceVersion(resourceVersion, row.workflow_resource_version)) return IGNORED;
 
       // ML-Metadata first: if it fails, the row keeps its old resourceVersion and the retry redoes both.
-      const recorded = recordedRunOf(workflow, runId, namespace, await this.#pipelineName(row));
+      const pipelineRoot = this.#deps.pipelineRootTemplate?.split('{namespace}').join(namespace);
+      const recorded = recordedRunOf(workflow, { runId, namespace, pipelineName: await this.#pipelineName(row), ...(pipelineRoot === undefined ? {} : { pipelineRoot }) });
       if (recorded.executions.length > 0) await this.#deps.metadata.recordRun(recorded, this.#deps.now());
 
       const state = runStateFromWorkflow(workflow);

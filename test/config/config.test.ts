@@ -60,6 +60,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_SUBSCRIPTIONS: '0' }, [])).toThrow(/MAX_SUBSCRIPTIONS/);
   });
 
+  // KFP >= 2.15 (pipelines-profile-controller sync.py) namespaces artifacts; <= 2.14 shared one prefix.
+  it("defaults the artifact prefix to KFP's per-namespace layout; a shared one needs the DANGEROUSLY_ switch", () => {
+    expect(loadConfig({}, []).ARTIFACT_PREFIX_TEMPLATE).toBe('minio://mlpipeline/private-artifacts/{namespace}/');
+    const shared = loadConfig({ ARTIFACT_PREFIX_TEMPLATE: 'minio://mlpipeline/v2/artifacts/', DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: 'true' }, []);
+    expect(shared.ARTIFACT_PREFIX_TEMPLATE).toBe('minio://mlpipeline/v2/artifacts/');
+    expect(problemsOf({ ARTIFACT_PREFIX_TEMPLATE: 'minio://mlpipeline/v2/artifacts/' }).join()).toMatch(/DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX/);
+  });
+
   it('reads PORT, DATABASE_URL and the other settings from the environment', () => {
     const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: '500', DEFAULT_PAGE_SIZE: '50', TOKEN_AUDIENCES: 'a, b,,' }, []);
     expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: 500, DEFAULT_PAGE_SIZE: 50, TOKEN_AUDIENCES: ['a', 'b'] });

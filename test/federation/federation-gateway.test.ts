@@ -109,7 +109,7 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
       const entities = res.body.data?._entities ?? [];
       expect(entities.map((e) => e?.['__typename'])).toEqual(['Run', 'Namespace', 'Experiment', 'Artifact', 'Execution']);
       expect(entities[0]).toMatchObject({ id: ids.run, namespace: 'alice' });
-      expect(String(entities[3]?.['uri'])).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/alice\//);
+      expect(String(entities[3]?.['uri'])).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/alice\/v2\/artifacts\//);
     });
 
     it("gives a stranger null and NOT_FOUND for each of another tenant's entities, as node does", async () => {

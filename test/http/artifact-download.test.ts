@@ -52,9 +52,9 @@ describe('Artifact.downloadUrl', () => {
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'erin@example.com' }],
       },
     ]);
-    inside = await artifactWithUri(t, 'alice', 's3://mlpipeline/v2/artifacts/alice/run-1/make/out');
-    outside = await artifactWithUri(t, 'alice', 's3://mlpipeline/v2/artifacts/bob/run-9/make/out');
-    traversal = await artifactWithUri(t, 'alice', 's3://mlpipeline/v2/artifacts/alice/../bob/run-9/out');
+    inside = await artifactWithUri(t, 'alice', 'minio://mlpipeline/private-artifacts/alice/v2/artifacts/download-test/run-1/make/out');
+    outside = await artifactWithUri(t, 'alice', 'minio://mlpipeline/private-artifacts/bob/v2/artifacts/download-test/run-9/make/out');
+    traversal = await artifactWithUri(t, 'alice', 'minio://mlpipeline/private-artifacts/alice/../bob/v2/artifacts/run-9/out');
   });
   afterAll(async () => t?.close());
 
@@ -64,7 +64,7 @@ describe('Artifact.downloadUrl', () => {
     expect(res.body.errors).toBeUndefined();
     const url = new URL(res.body.data?.artifact?.downloadUrl ?? '');
     expect(url.origin).toBe('http://minio-service.kubeflow:9000');
-    expect(url.pathname).toBe('/mlpipeline/v2/artifacts/alice/run-1/make/out');
+    expect(url.pathname).toBe('/mlpipeline/private-artifacts/alice/v2/artifacts/download-test/run-1/make/out');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     const expires = Date.parse(res.body.data?.artifact?.downloadUrlExpiresAt ?? '');
@@ -80,7 +80,7 @@ describe('Artifact.downloadUrl', () => {
 
   it('is null with FORBIDDEN for someone who may read the metadata but not readArtifact', async () => {
     const res = await t.gql<ArtifactData>(QUERY, { id: inside }, { user: 'erin@example.com' });
-    expect(res.body.data?.artifact).toEqual({ uri: 's3://mlpipeline/v2/artifacts/alice/run-1/make/out', downloadUrl: null, downloadUrlExpiresAt: null });
+    expect(res.body.data?.artifact).toEqual({ uri: 'minio://mlpipeline/private-artifacts/alice/v2/artifacts/download-test/run-1/make/out', downloadUrl: null, downloadUrlExpiresAt: null });
     expect(res.body.errors?.map((e) => [e.extensions?.code, e.path?.join('.')]).sort()).toEqual([
       ['FORBIDDEN', 'artifact.downloadUrl'],
       ['FORBIDDEN', 'artifact.downloadUrlExpiresAt'],
@@ -103,6 +103,27 @@ describe('Artifact.downloadUrl', () => {
   });
 });
 
+// KFP <= 2.14 put every namespace's artifacts under minio://mlpipeline/v2/artifacts (backend/src/v2/config/env.go):
+// the tenant check is then the artifact's run context (NOT_FOUND for others) and readArtifact, as in KFP.
+describe("Artifact.downloadUrl with KFP <= 2.14's shared layout", () => {
+  let t: TestServer;
+  let alices: string;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { ...S3_ENV, ARTIFACT_PREFIX_TEMPLATE: 'minio://mlpipeline/v2/artifacts/', DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: 'true' } });
+    alices = await artifactWithUri(t, 'alice', 'minio://mlpipeline/v2/artifacts/download-test/run-3/make/out');
+  });
+  afterAll(async () => t?.close());
+
+  it('signs the shared layout for the artifact\'s own tenant and hides it from others', async () => {
+    const own = await t.gql<ArtifactData>(QUERY, { id: alices }, { user: 'alice@example.com' });
+    expect(own.body.errors).toBeUndefined();
+    expect(new URL(own.body.data?.artifact?.downloadUrl ?? '').pathname).toBe('/mlpipeline/v2/artifacts/download-test/run-3/make/out');
+    const stranger = await t.gql<ArtifactData>(QUERY, { id: alices }, { user: 'carol@example.com' });
+    expect(stranger.body.data?.artifact ?? null).toBeNull();
+    expect(stranger.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
 describe('Artifact.downloadUrl without object-store credentials', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -120,7 +141,7 @@ describe('Artifact.downloadUrl without object-store credentials', () => {
     const nodes = list.body.data?.namespace.artifacts.nodes ?? [];
     expect(nodes.length).toBeGreaterThan(0);
     for (const node of nodes) {
-      expect(node.uri).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/alice\//);
+      expect(node.uri).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/alice\/v2\/artifacts\//);
       expect(node.downloadUrl).toBeNull();
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { artifactDownloadUrl, type ArtifactUrlOptions } from '../../src/mlmd/artifact-url.js';
 import { presignGetUrl } from '../../src/mlmd/sigv4-presign.js';
+import { loadConfig } from '../../src/config/config.js';
 
 describe('presignGetUrl', () => {
   it('reproduces the presigned URL example of the AWS S3 SigV4 documentation', () => {
@@ -67,6 +68,31 @@ describe('artifactDownloadUrl', () => {
     const result = artifactDownloadUrl(uri, 'team-a', options);
     expect(result.url).toBeNull();
     expect(result).toHaveProperty('reason');
+  });
+
+  // KFP >= 2.15: manifests/kustomize/base/installs/multi-user/pipelines-profile-controller/sync.py writes the
+  // namespace's defaultPipelineRoot minio://mlpipeline/private-artifacts/{namespace}/v2/artifacts and grants it
+  // private-artifacts/{namespace}/* only; the v2 driver adds <pipeline>/<run ID>/<task>/<salt>/<output>
+  // (backend/src/v2/metadata/client.go GenerateOutputURI, backend/src/v2/driver/driver.go provisionOutputs).
+  it("signs KFP >= 2.15's per-namespace layout with the default template, and only the namespace's own", () => {
+    const kfp = { ...options, prefixTemplate: loadConfig({}, []).ARTIFACT_PREFIX_TEMPLATE };
+    const v2 = 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts/train/3f2a9c1e-7b4d/trainer/6c1a/model';
+    expect(artifactDownloadUrl(v2, 'team-a', kfp).url).toMatch(/^http:\/\/minio-service\.kubeflow:9000\/mlpipeline\/private-artifacts\/team-a\/v2\/artifacts\/train\//);
+    // Argo's own artifacts (logs, v1 outputs) under the profile controller's keyFormat.
+    const argo = 's3://mlpipeline/private-artifacts/team-a/train-x7k2p/2026/12/02/train-x7k2p-main-123/main.log';
+    expect(artifactDownloadUrl(argo, 'team-a', kfp).url).not.toBeNull();
+    expect(artifactDownloadUrl(v2, 'team-b', kfp).url).toBeNull();
+    expect(artifactDownloadUrl('minio://mlpipeline/private-artifacts/team-ab/v2/artifacts/x', 'team-a', kfp).url).toBeNull();
+    expect(artifactDownloadUrl('minio://mlpipeline/v2/artifacts/train/run/trainer/model', 'team-a', kfp).url).toBeNull();
+  });
+
+  // KFP <= 2.14: no namespace in the path (the launcher's built-in root, backend/src/v2/config/env.go).
+  it("expresses KFP <= 2.14's shared layout with a template without {namespace}", () => {
+    const shared = { ...options, prefixTemplate: 'minio://mlpipeline/v2/artifacts/' };
+    const uri = 'minio://mlpipeline/v2/artifacts/train/3f2a9c1e-7b4d/trainer/6c1a/model';
+    expect(artifactDownloadUrl(uri, 'team-a', shared).url).toMatch(/\/mlpipeline\/v2\/artifacts\/train\/3f2a9c1e-7b4d\/trainer\/6c1a\/model\?/);
+    expect(artifactDownloadUrl('minio://mlpipeline/private-artifacts/team-b/x', 'team-a', shared).url).toBeNull();
+    expect(artifactDownloadUrl('minio://mlpipeline/v2/artifacts/../private-artifacts/team-b/x', 'team-a', shared).url).toBeNull();
   });
 
   it('adds the trailing slash a prefix template forgot', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../src/errors/domain-errors.js';
+import { ConflictError, InvalidInputError } from '../../src/errors/domain-errors.js';
 import { MetadataReader } from '../../src/mlmd/metadata-reader.js';
 import { CLUSTER_SCOPE } from '../../src/mlmd/metadata-scope.js';
 import type { MetadataTables } from '../../src/mlmd/metadata-tables.js';
@@ -77,6 +77,37 @@ describe.each(DIALECTS)('MetadataWriter on %s', (dialect) => {
 
     await writer.recordRun({ ...running, executions });
     expect((await reader.executionsByIds([train], CLUSTER_SCOPE)).get(train)?.state).toBe('COMPLETE');
+  });
+
+  // KFP: backend/src/v2/metadata/client.go GetPipeline (run context properties, written with the context) and
+  // CreateExecution (parent_dag_id: the MLMD ID of the enclosing system.DAGExecution).
+  it("writes KFP's run context properties once, and each task's parent_dag_id as the DAG execution's MLMD ID", async () => {
+    const base = twoTaskRun('run-3', 'team-a');
+    const run = {
+      ...base,
+      runContextProperties: { resource_name: 'train-x7k2p', pipeline_root: 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts/shared-pipeline/run-3' },
+      executions: base.executions.map((e) => (e.type === 'system.ContainerExecution' ? { ...e, parentKey: 'run-3/root' } : e)),
+    };
+    const ids = await writer.recordRun(run);
+    const root = ids.executionIds.get('run-3/root') as number;
+    const properties = await reader.propertiesOf('execution', [ids.executionIds.get('run-3/produce') as number, ids.executionIds.get('run-3/train') as number, root]);
+    for (const key of ['run-3/produce', 'run-3/train']) {
+      expect(properties.get(ids.executionIds.get(key) as number)?.customProperties['parent_dag_id']).toBe(root);
+    }
+    expect(properties.get(root)?.customProperties['parent_dag_id']).toBeUndefined();
+    const context = await reader.propertiesOf('context', [ids.runContextId]);
+    expect(context.get(ids.runContextId)?.customProperties).toEqual({ namespace: 'team-a', ...run.runContextProperties });
+    // Like KFP's getOrInsertContext: a later writer does not change what the first one recorded.
+    await writer.recordRun({ ...run, runContextProperties: { resource_name: 'other', pipeline_root: 'minio://elsewhere' } });
+    expect((await reader.propertiesOf('context', [ids.runContextId])).get(ids.runContextId)?.customProperties).toEqual({ namespace: 'team-a', ...run.runContextProperties });
+  });
+
+  it('refuses a parentKey that names no DAG execution of the run, writing nothing', async () => {
+    const before = await rowCounts();
+    const base = twoTaskRun('run-4', 'team-a');
+    const bad = { ...base, executions: base.executions.map((e) => ({ ...e, parentKey: 'run-4/produce' })) };
+    await expect(writer.recordRun(bad)).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await rowCounts()).toEqual(before);
   });
 
   it('refuses to move a recorded run to another namespace', async () => {

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunService } from '../../src/runs/run-service.js';
 import type { RunRepository } from '../../src/store/run-repository.js';
 import { fromGlobalId } from '../../src/ids/global-id.js';
-import { LABEL_RUN_ID, ANNOTATION_RUN_NAME } from '../../src/kube/workflow/run-labels.js';
+import { readFileSync } from 'node:fs';
+import { ANNOTATION_RUN_NAME, KFP_RUN_LABEL, STANDALONE_RUN_LABEL } from '../../src/kube/workflow/run-labels.js';
+import { UPSTREAM_FIXTURES } from '../support/upstream-fixtures.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { adminWorkflows, argoFixture, CREATE_RUN, experimentOf, versionOf } from './run-helpers.js';
 
@@ -33,10 +35,36 @@ describe('run mutations on the emulator', () => {
     const runId = fromGlobalId(run?.id ?? '').id;
     const [row] = await t.server.app.repositories.runs.byIds([runId]);
     const workflow = await admin.get('alice', row?.workflow_name ?? '');
-    expect(workflow.metadata.labels?.[LABEL_RUN_ID]).toBe(runId);
+    expect(workflow.metadata.labels?.[STANDALONE_RUN_LABEL]).toBe(runId);
+    // KFP's API server deletes a Workflow labelled pipeline/runid whose run it does not know
+    // (KFP: backend/src/apiserver/resource/resource_manager.go ReportWorkflowResource).
+    expect(workflow.metadata.labels?.[KFP_RUN_LABEL]).toBeUndefined();
     expect(workflow.metadata.annotations?.[ANNOTATION_RUN_NAME]).toBe('Nightly hello');
     expect(workflow.spec.serviceAccountName).toBe('default-editor');
     expect(workflow.spec.arguments?.parameters).toEqual([expect.objectContaining({ name: 'message', value: 'hi' })]);
+  });
+
+  // KFP: backend/src/apiserver/template/v2_template.go RunWorkflow (ReplaceUID, SetAnnotationsToAllTemplatesIfKeyNotExist,
+  // SetPodMetadataLabels).
+  it.each(['hello_world', 'pipeline_with_after'])('createRun of the KFP-compiled v2 Workflow %s: no {{workflow.uid}} left, every template opted out of Istio', async (fixture) => {
+    const workflowSpec = readFileSync(`${UPSTREAM_FIXTURES}kfp/${fixture}.yaml`, 'utf8');
+    expect(workflowSpec).toContain('{{workflow.uid}}');
+    const res = await t.gql<CreateRunData>(CREATE_RUN, { input: { namespace: 'alice', experimentId: experiment.globalId, workflowSpec, name: `v2 ${fixture}` } }, ALICE);
+    expect(res.body.errors).toBeUndefined();
+    const runId = fromGlobalId(res.body.data?.createRun?.run.id ?? '').id;
+    const [row] = await t.server.app.repositories.runs.byIds([runId]);
+    const workflow = await admin.get('alice', row?.workflow_name ?? '');
+    const text = JSON.stringify(workflow);
+    expect(text).not.toContain('{{workflow.uid}}');
+    // The v2 driver's --run_id, from which it names the MLMD run context, is the run's ID.
+    const driverArgs = (workflow.spec.templates ?? []).flatMap((template) => (template.container?.command?.[0] === 'driver' ? [template.container.args ?? []] : []));
+    expect(driverArgs.length).toBeGreaterThan(0);
+    for (const args of driverArgs) expect(args[args.indexOf('--run_id') + 1]).toBe(runId);
+    for (const template of workflow.spec.templates ?? []) {
+      expect((template['metadata'] as { annotations?: Record<string, string> } | undefined)?.annotations?.['sidecar.istio.io/inject']).toBe('false');
+    }
+    expect((workflow.spec['podMetadata'] as { labels?: Record<string, string> }).labels).toMatchObject({ [STANDALONE_RUN_LABEL]: runId, 'pipelines.kubeflow.org/v2_component': 'true' });
+    expect(workflow.metadata.labels?.[KFP_RUN_LABEL]).toBeUndefined();
   });
 
   it("refuses another tenant's private pipeline version as NOT_FOUND, and another namespace's experiment as BAD_USER_INPUT", async () => {

@@ -2,7 +2,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/ids/global-id.js';
+import { readFileSync } from 'node:fs';
 import { fnv32a } from '../../src/kube/workflow/pod-name.js';
+import { UPSTREAM_FIXTURES } from '../support/upstream-fixtures.js';
+import { succeededV2 } from '../workflow/kfp-v2-status.js';
 import { DIALECTS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { adminWorkflows, argoFixture, CREATE_RUN, experimentOf, waitFor } from '../runs/run-helpers.js';
@@ -31,6 +34,16 @@ describe.each(DIALECTS)('the sync controller drives runs from their Workflows (%
   }
 
   const row = async (local: string) => (await t.server.app.repositories.runs.byIds([local]))[0];
+
+  /** The run's executions with their custom properties (GraphQL), and its run context's properties (MLMD). */
+  async function runShape(id: string): Promise<{ executions: { id: string; type: string; name: string; customProperties: Record<string, unknown> }[]; context: Record<string, string | null> }> {
+    const res = await t.gql<{ run: { executions: { id: string; type: string; name: string; customProperties: Record<string, unknown> }[] } }>(
+      `query($id: ID!) { run(id: $id) { executions { id type name customProperties } } }`, { id }, ALICE);
+    expect(res.body.errors).toBeUndefined();
+    const rows = await t.server.app.store.db.selectFrom('ContextProperty').innerJoin('Context', 'Context.id', 'ContextProperty.context_id')
+      .select(['ContextProperty.name as name', 'ContextProperty.string_value as value']).where('Context.name', '=', fromGlobalId(id).id).execute();
+    return { executions: res.body.data?.run.executions ?? [], context: Object.fromEntries(rows.map((r) => [r.name, r.value])) };
+  }
 
   it('maps every Argo phase to the RunState of the stored run, with the snapshot and finish time', async () => {
     const run = await createRun('hello-world', 'phases');
@@ -97,15 +110,46 @@ describe.each(DIALECTS)('the sync controller drives runs from their Workflows (%
       `query($id: ID!) { run(id: $id) { executions { type state inputs { uri } outputs { uri } } } }`, { id: run.id }, ALICE);
     expect(res.body.errors).toBeUndefined();
     const executions = res.body.data?.run.executions ?? [];
-    expect(executions).toHaveLength(2);
+    expect(executions).toHaveLength(3);
     const uri = `s3://mlpipeline/${key}`;
     expect(executions).toEqual(expect.arrayContaining([
+      { type: 'system.DAGExecution', state: 'COMPLETE', inputs: [], outputs: [] },
       { type: 'system.ContainerExecution', state: 'COMPLETE', inputs: [], outputs: [{ uri }] },
       { type: 'system.ContainerExecution', state: 'COMPLETE', inputs: [{ uri }], outputs: [] },
     ]));
+    // KFP's shape (backend/src/v2/metadata/client.go): the tasks name the root DAG's MLMD ID as parent_dag_id.
+    const shaped = await runShape(run.id);
+    const dag = shaped.executions.find((e) => e.type === 'system.DAGExecution');
+    expect(shaped.executions.filter((e) => e.type === 'system.ContainerExecution').map((e) => e.customProperties).sort((a, b) => String(a['task_name']).localeCompare(String(b['task_name'])))).toEqual([
+      expect.objectContaining({ display_name: 'consume-artifact', task_name: 'consume-artifact', pod_name: `${name}-print-message-from-file-${fnv32a(`${name}[1].consume-artifact`)}`, namespace: 'alice', image: 'busybox', parent_dag_id: Number(fromGlobalId(dag?.id ?? '').id) }),
+      expect.objectContaining({ display_name: 'generate-artifact', task_name: 'generate-artifact', namespace: 'alice', image: 'busybox', parent_dag_id: Number(fromGlobalId(dag?.id ?? '').id) }),
+    ]);
+    // <pipeline root>/<pipeline>/<run ID> (GenerateOutputURI); a spec run without a pipeline is named by its Workflow.
+    expect(shaped.context).toEqual({ namespace: 'alice', resource_name: name, pipeline_root: `minio://mlpipeline/private-artifacts/alice/v2/artifacts/artifacts/${run.local}` });
     // bob cannot see alice's lineage through his own run context.
     const context = await t.server.app.store.db.selectFrom('ContextProperty').innerJoin('Context', 'Context.id', 'ContextProperty.context_id').select(['ContextProperty.string_value as ns']).where('Context.name', '=', run.local).where('ContextProperty.name', '=', 'namespace').executeTakeFirst();
     expect(context?.ns).toBe('alice');
+  });
+
+  // KFP: backend/src/v2/driver/root_dag.go and container.go — a v2 run has one DAGExecution for its root DAG and one
+  // execution per task, named after the task; the driver and launcher pods are KFP's machinery, not executions.
+  it('records a KFP-compiled v2 run as KFP\'s driver would: the root DAG and one execution per task, no driver pods', async () => {
+    const res = await t.gql<{ createRun: { run: { id: string } } }>(CREATE_RUN, { input: { namespace: 'alice', experimentId, workflowSpec: readFileSync(`${UPSTREAM_FIXTURES}kfp/pipeline_with_after.yaml`, 'utf8'), name: 'v2 after' } }, ALICE);
+    expect(res.body.errors).toBeUndefined();
+    const id = res.body.data?.createRun.run.id ?? '';
+    const local = fromGlobalId(id).id;
+    const name = (await row(local))?.workflow_name ?? '';
+    const tasks = ['print-text', 'print-text-2', 'print-text-3'];
+    await admin.patch('alice', name, { status: succeededV2('pipeline_with_after', name, tasks, true).status });
+    await waitFor(async () => (await row(local))?.state === 'SUCCEEDED');
+    const shaped = await runShape(id);
+    const dag = shaped.executions.find((e) => e.type === 'system.DAGExecution');
+    expect(dag).toMatchObject({ name: '', customProperties: { display_name: '', task_name: '' } });
+    expect(shaped.executions.filter((e) => e.type === 'system.ContainerExecution').map((e) => [e.name, e.customProperties['task_name'], e.customProperties['parent_dag_id']]).sort()).toEqual(
+      tasks.map((task) => [task, task, Number(fromGlobalId(dag?.id ?? '').id)]),
+    );
+    expect(shaped.executions).toHaveLength(4);
+    expect(shaped.context).toMatchObject({ namespace: 'alice', resource_name: name });
   });
 
   it('Run.workflow is read live (phase, progress, nodes) and the run outlives its garbage-collected Workflow', async () => {

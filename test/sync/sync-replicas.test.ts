@@ -6,7 +6,7 @@ import { connectCluster, type ClusterConnection } from '../../src/kube/cluster-c
 import { ProfileNamespaceDirectory } from '../../src/kube/profile-namespace-directory.js';
 import { KubeScheduledWorkflowClient } from '../../src/kube/scheduled-workflow-client.js';
 import { KubeWorkflowClient } from '../../src/kube/workflow-client.js';
-import { LABEL_RUN_ID } from '../../src/kube/workflow/run-labels.js';
+import { KFP_RUN_LABEL, STANDALONE_RUN_LABEL } from '../../src/kube/workflow/run-labels.js';
 import type { StoreHandle } from '../../src/store/store-handle.js';
 import { ControllerStateStore } from '../../src/sync/controller-state-store.js';
 import { RunEvents } from '../../src/sync/run-events.js';
@@ -58,14 +58,14 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
     });
   }
 
-  async function newRun(name: string): Promise<{ id: string; workflow: string }> {
+  async function newRun(name: string, runLabel: string = STANDALONE_RUN_LABEL): Promise<{ id: string; workflow: string }> {
     const id = randomUUID();
     const workflow = `${name}-${id.slice(0, 5)}`;
     await store.db.insertInto('runs').values({
       id, namespace: 'alice', experiment_id: experimentId, pipeline_version_id: null, recurring_run_id: null, name, description: '', state: 'PENDING', storage_state: 'AVAILABLE',
       parameters: '{}', service_account: 'default-editor', workflow_name: workflow, workflow_status: null, workflow_resource_version: null, created_by: 'alice@example.com', created_at: 1, scheduled_at: 1, finished_at: null, updated_at: 1,
     }).execute();
-    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [LABEL_RUN_ID]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
+    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [runLabel]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
     return { id, workflow };
   }
 
@@ -104,6 +104,26 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
     expect(await executions()).toBe(5);
     await c.stop();
     controllers.length = 0;
+  });
+
+  // Standalone kfp-graph beside a KFP: a Workflow labelled pipeline/runid is KFP's (its persistence agent reports it,
+  // KFP: backend/src/apiserver/resource/resource_manager.go ReportWorkflowResource) and is never taken for a run.
+  it("leaves a Workflow carrying only KFP's run label alone, even when a run of that ID exists", async () => {
+    const c = await replica('labels');
+    try {
+      await waitFor(() => c.isLeader(), 5_000, 'leader');
+      const kfps = await newRun('kfps', KFP_RUN_LABEL);
+      await admin.patch('alice', kfps.workflow, { status: { phase: 'Succeeded' } });
+      const ours = await newRun('ours');
+      const done = await admin.patch('alice', ours.workflow, { status: { phase: 'Succeeded' } });
+      await waitFor(async () => (await runRow(ours.id)).workflow_resource_version === done.metadata.resourceVersion, 10_000, 'ours recorded');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await runRow(kfps.id)).toMatchObject({ state: 'PENDING', workflow_resource_version: null });
+      expect((await runRow(ours.id)).state).toBe('SUCCEEDED');
+    } finally {
+      await c.stop();
+      controllers.length = 0;
+    }
   });
 
   it('kill and restart: a new controller resumes from the stored resourceVersion and loses no update', async () => {

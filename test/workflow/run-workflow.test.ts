@@ -25,8 +25,7 @@ describe('buildRunWorkflow', () => {
     expect(workflow.metadata.namespace).toBe('team-a');
     expect(workflow.metadata.labels).toEqual({
       'workflows.argoproj.io/archive-strategy': 'false',
-      'pipeline/runid': RUN_ID,
-      'pipelines.kubeflow.org/kfp-graph-run-id': RUN_ID,
+      'kfp-graph.kubeflow.org/run-id': RUN_ID,
     });
     expect(workflow.metadata.annotations?.['pipelines.kubeflow.org/run_name']).toBe('Nightly Training (v2)');
     expect(workflow.metadata.annotations?.['pipelines.kubeflow.org/kfp-graph-creator']).toBe('alice@example.com');
@@ -38,6 +37,46 @@ describe('buildRunWorkflow', () => {
     const workflow = build(loadFixture('kfp/hello_world.yaml'));
     expect(workflow.spec.serviceAccountName).toBe('default-editor');
     expect(workflow.spec.templates?.length).toBeGreaterThan(0);
+  });
+
+  // KFP: backend/src/apiserver/template/v2_template.go RunWorkflow and backend/src/common/util/workflow.go
+  // (SetAnnotationsToAllTemplatesIfKeyNotExist, ReplaceUID, SetPodMetadataLabels).
+  it('shapes a KFP-compiled v2 Workflow as KFP\'s API server does', () => {
+    for (const fixture of ['kfp/hello_world.yaml', 'kfp/pipeline_with_after.yaml']) {
+      const spec = loadFixture(fixture);
+      expect(JSON.stringify(spec)).toContain('{{workflow.uid}}');
+      const workflow = build(spec);
+      expect(JSON.stringify(workflow)).not.toContain('{{workflow.uid}}');
+      const driver = workflow.spec.templates?.find((t) => t.name === 'system-container-driver');
+      const args = driver?.container?.args ?? [];
+      expect(args[args.indexOf('--run_id') + 1]).toBe(RUN_ID);
+      expect(workflow.spec.templates?.length).toBe(spec.spec.templates?.length);
+      for (const template of workflow.spec.templates ?? []) {
+        expect(template.metadata?.annotations?.['sidecar.istio.io/inject']).toBe('false');
+      }
+      // The compiler's own annotations stay.
+      expect(driver?.metadata?.annotations?.['pipelines.kubeflow.org/runtime-role']).toBe('driver');
+      expect(workflow.spec['podMetadata']).toEqual({
+        annotations: { 'pipelines.kubeflow.org/v2_component': 'true' },
+        labels: { 'pipelines.kubeflow.org/v2_component': 'true', 'kfp-graph.kubeflow.org/run-id': RUN_ID },
+      });
+      expect(workflow.metadata.labels?.['pipeline/runid']).toBeUndefined();
+    }
+  });
+
+  it('keeps a template\'s own Istio choice', () => {
+    const spec = loadFixture('argo/hello-world.yaml');
+    const template = spec.spec.templates?.[0];
+    const own: Workflow = { ...spec, spec: { ...spec.spec, templates: [{ ...template, name: 'hello-world', metadata: { annotations: { 'sidecar.istio.io/inject': 'true' } } }] } };
+    expect(build(own).spec.templates?.[0]?.metadata?.annotations).toEqual({ 'sidecar.istio.io/inject': 'true' });
+    expect(build(spec).spec.templates?.[0]?.metadata?.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+  });
+
+  it('leaves {{workflow.uid}} to Argo in a recurring run\'s template: each scheduled run is named by its own UID', () => {
+    const workflow = build(loadFixture('kfp/hello_world.yaml'), { recurringRunId: 'nightly-swf' });
+    expect(JSON.stringify(workflow)).toContain('{{workflow.uid}}');
+    expect(workflow.spec.templates?.every((t) => t.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false')).toBe(true);
+    expect(JSON.stringify(workflow.spec['podMetadata'])).not.toContain('kfp-graph.kubeflow.org/run-id');
   });
 
   it('labels runs of a recurring run with the ScheduledWorkflow name', () => {
@@ -67,7 +106,7 @@ describe('buildRunWorkflow', () => {
     const workflow = build(dirty);
     expect(workflow.metadata.uid).toBeUndefined();
     expect(workflow.metadata.resourceVersion).toBeUndefined();
-    expect(workflow.metadata.labels).toEqual({ 'pipeline/runid': RUN_ID, 'pipelines.kubeflow.org/kfp-graph-run-id': RUN_ID });
+    expect(workflow.metadata.labels).toEqual({ 'kfp-graph.kubeflow.org/run-id': RUN_ID });
     expect(workflow.spec.shutdown).toBeUndefined();
     expect(workflow.status).toBeUndefined();
   });

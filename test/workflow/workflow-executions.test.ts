@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { artifactUri } from '../../src/kube/workflow/artifact-uri.js';
 import { fnv32a, podNameForNode } from '../../src/kube/workflow/pod-name.js';
-import { executionsFromWorkflow } from '../../src/kube/workflow/workflow-executions.js';
+import { dagsFromWorkflow, executionsFromWorkflow } from '../../src/kube/workflow/workflow-executions.js';
+import { succeededV2 } from './kfp-v2-status.js';
 import { workflowSummary } from '../../src/kube/workflow/workflow-summary.js';
 import type { Workflow } from '../../src/kube/workflow/workflow-types.js';
 import { loadFixture } from './workflow-fixtures.js';
@@ -69,7 +70,54 @@ function succeeded(consumerInput: Record<string, unknown> = { s3: { key: KEY } }
   );
 }
 
+// KFP: backend/src/v2/driver/root_dag.go (one system.DAGExecution for the root DAG), container.go (one
+// execution per task, display_name = taskInfo.name, task_name, parent_dag_id), metadata/client.go CreateExecution.
+describe('the executions and DAGs of a KFP-compiled v2 Workflow', () => {
+  it('records each task once, named after it, never its driver pod; the root component DAG is the run\'s DAG', () => {
+    const name = 'echo-k2x9q';
+    const workflow = succeededV2('hello_world', name, ['echo'], true);
+    const executions = executionsFromWorkflow(workflow);
+    expect(executions.map((e) => ({ name: e.name, taskName: e.taskName, image: e.image, templateName: e.templateName, parent: e.parentDagNodeId }))).toEqual([
+      { name: 'echo', taskName: 'echo', image: 'registry.access.redhat.com/ubi9/python-311:latest', templateName: 'system-container-impl', parent: nodeId(name, `${name}.root`) },
+    ]);
+    expect(executions[0]?.podName).toBe(podNameForNode(workflow, workflow.status?.nodes?.[nodeId(name, `${name}.root.echo.executor`)] ?? { id: '', name: '' }));
+    expect(dagsFromWorkflow(workflow)).toEqual([
+      { nodeId: nodeId(name, `${name}.root`), name: '', phase: 'Succeeded', state: { name: 'COMPLETE', number: 3 }, startedAt: '2026-08-22T09:00:03Z', finishedAt: '2026-08-22T09:00:58Z' },
+    ]);
+  });
+
+  it('records a task its driver found cached as CACHED, under the driver\'s pod, though Argo skipped its launcher', () => {
+    const name = 'pipeline-with-after-c4c9e';
+    const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], true, ['print-text-2']);
+    const executions = executionsFromWorkflow(workflow);
+    expect(executions.map((e) => [e.name, e.state.name])).toEqual([['print-text', 'COMPLETE'], ['print-text-2', 'CACHED'], ['print-text-3', 'COMPLETE']]);
+    const driver = workflow.status?.nodes?.[nodeId(name, `${name}.root.print-text-2-driver`)];
+    expect(executions[1]?.podName).toBe(podNameForNode(workflow, driver ?? { id: '', name: '' }));
+  });
+
+  it('reads task names and images from the spec\'s driver arguments when the node carries no resolved inputs', () => {
+    const name = 'pipeline-with-after-j8d2w';
+    const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], false);
+    const executions = executionsFromWorkflow(workflow);
+    expect(executions.map((e) => [e.name, e.taskName, e.image, e.parentDagNodeId])).toEqual(
+      ['print-text', 'print-text-2', 'print-text-3'].map((task) => [task, task, 'alpine', nodeId(name, `${name}.root`)]),
+    );
+    expect(dagsFromWorkflow(workflow).map((d) => d.nodeId)).toEqual([nodeId(name, `${name}.root`)]);
+  });
+});
+
 describe('executionsFromWorkflow', () => {
+  it('gives a plain Argo pod its template\'s image and the Workflow\'s root node as its DAG', () => {
+    const workflow = succeeded();
+    expect(executionsFromWorkflow(workflow).map((e) => [e.name, e.taskName, e.image, e.parentDagNodeId])).toEqual([
+      ['generate-artifact', 'generate-artifact', 'busybox', NAME],
+      ['consume-artifact', 'consume-artifact', 'busybox', NAME],
+    ]);
+    expect(dagsFromWorkflow(workflow)).toEqual([
+      { nodeId: NAME, name: '', phase: 'Succeeded', state: { name: 'COMPLETE', number: 3 }, startedAt: '2026-08-22T09:00:00Z' },
+    ]);
+  });
+
   it('plans one execution per Pod node, in start order', () => {
     const executions = executionsFromWorkflow(succeeded());
     expect(executions.map((e) => [e.name, e.templateName, e.state.name])).toEqual([

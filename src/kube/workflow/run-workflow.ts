@@ -4,13 +4,14 @@ import {
   ANNOTATION_KFP_GRAPH_CREATOR,
   ANNOTATION_RUN_NAME,
   ARGO_MANAGED_LABELS,
-  LABEL_KFP_GRAPH_RUN_ID,
+  KFP_RUN_LABEL,
   LABEL_OWNED_BY_SCHEDULED_WORKFLOW,
   LABEL_PERSISTED_FINAL_STATE,
-  LABEL_RUN_ID,
   LABEL_SCHEDULED_WORKFLOW_NAME,
   SCHEDULED_WORKFLOW_LABEL_PREFIX,
+  STANDALONE_RUN_LABEL,
 } from './run-labels.js';
+import { withKfpRunShape } from './kfp-run-shape.js';
 import { admitWorkflow } from './workflow-admission.js';
 import type { AdmissionPolicy } from './workflow-admission.js';
 import { asArray, isJsonObject } from './workflow-types.js';
@@ -41,9 +42,9 @@ const RUN_ID_PART = 5;
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /**
- * The Workflow to create for a run: a deterministic name, the tenant namespace, the runner account, KFP's
- * labels (so KFP's persistence agent and UI see the run), the merged parameters, and no server-owned
- * fields. The result is admitted (`admitWorkflow`) before it is returned, so a spec that escapes the
+ * The Workflow to create for a run: a deterministic name, the tenant namespace, the runner account,
+ * kfp-graph's own run label (never KFP's `pipeline/runid`, see run-labels.ts), the merged parameters, the
+ * changes KFP's API server makes to every run (kfp-run-shape.ts), and no server-owned fields. The result is admitted (`admitWorkflow`) before it is returned, so a spec that escapes the
  * tenant never reaches the cluster.
  *
  * @example
@@ -60,8 +61,7 @@ export function buildRunWorkflow(input: BuildRunWorkflowInput): Workflow {
   }
 
   const labels = cleanLabels(spec.metadata.labels);
-  labels[LABEL_RUN_ID] = runId;
-  labels[LABEL_KFP_GRAPH_RUN_ID] = runId;
+  labels[STANDALONE_RUN_LABEL] = runId;
   if (input.recurringRunId !== undefined) {
     // What KFP's ScheduledWorkflow controller stamps on the workflows it creates; the persistence agent
     // reads scheduledWorkflowName to attach the run to its recurring run (job).
@@ -84,15 +84,21 @@ export function buildRunWorkflow(input: BuildRunWorkflowInput): Workflow {
   const { status: _status, ...withoutStatus } = spec;
   // A copied `shutdown` would terminate the run as soon as it starts.
   const { shutdown: _shutdown, ...specFields } = spec.spec;
-  const workflow: Workflow = {
-    ...withoutStatus,
-    metadata,
-    spec: {
-      ...specFields,
-      serviceAccountName: serviceAccount,
-      arguments: { ...(spec.spec.arguments ?? {}), parameters: mergeParameters(spec, input.parameters ?? {}) },
+  const workflow: Workflow = withKfpRunShape(
+    {
+      ...withoutStatus,
+      metadata,
+      spec: {
+        ...specFields,
+        serviceAccountName: serviceAccount,
+        arguments: { ...(spec.spec.arguments ?? {}), parameters: mergeParameters(spec, input.parameters ?? {}) },
+      },
     },
-  };
+    // A schedule's runs are each their own run, named by their Workflow's UID (as KFP's persistence agent
+    // names them): Argo resolves `{{workflow.uid}}` to exactly that, so it is left for Argo, as KFP's
+    // ScheduledWorkflow template does (KFP: backend/src/apiserver/template/argo_template.go ScheduledWorkflow).
+    input.recurringRunId === undefined ? { runId, runLabel: STANDALONE_RUN_LABEL } : {},
+  );
   admitWorkflow(workflow, {
     ...input.admission,
     namespace,
@@ -167,7 +173,7 @@ function mergeParameters(spec: Workflow, values: Readonly<Record<string, string>
 function cleanLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(labels ?? {})) {
-    if (key === LABEL_RUN_ID || key === LABEL_KFP_GRAPH_RUN_ID || key === LABEL_PERSISTED_FINAL_STATE) continue;
+    if (key === KFP_RUN_LABEL || key === STANDALONE_RUN_LABEL || key === LABEL_PERSISTED_FINAL_STATE) continue;
     if (key.startsWith(SCHEDULED_WORKFLOW_LABEL_PREFIX) || ARGO_MANAGED_LABELS.includes(key)) continue;
     result[key] = value;
   }

@@ -1,5 +1,8 @@
+import { outputSchemaTitles } from './artifact-schema-title.js';
 import { artifactUri } from './artifact-uri.js';
+import { enclosingComponentDag, isComponentDag, kfpV2TaskOf, runtimeRoleOf } from './kfp-v2-nodes.js';
 import { podNameForNode } from './pod-name.js';
+import { EXECUTION_STATES } from '../../mlmd/mlmd-enums.js';
 import { executionStateFromNodePhase } from './run-state.js';
 import type { ExecutionState } from './run-state.js';
 import { asArray, isJsonObject } from './workflow-types.js';
@@ -16,6 +19,8 @@ export interface ExecutionArtifact {
   readonly uri?: string;
   /** Where the container read or wrote it. */
   readonly path?: string;
+  /** The artifact type the spec gives an output (`system.Model`…); unset: the spec does not say. */
+  readonly schemaTitle?: string;
 }
 
 /** The producing end of an input artifact: becomes the OUTPUT event the INPUT event is linked to. */
@@ -32,7 +37,14 @@ export interface InputArtifact extends ExecutionArtifact {
 /** One Argo Pod node, as the sync controller turns it into an MLMD Execution with INPUT/OUTPUT events. */
 export interface PlannedExecution {
   readonly nodeId: string;
+  /** KFP's `display_name`: the step or task name (a v2 task's `taskInfo.name`). */
   readonly name: string;
+  /** KFP's `task_name`. */
+  readonly taskName: string;
+  /** The container image the pod ran (KFP's `image`), when the spec says it. */
+  readonly image?: string;
+  /** The node of the PlannedDag this execution runs in. */
+  readonly parentDagNodeId?: string;
   readonly templateName?: string;
   readonly podName: string;
   readonly phase?: string;
@@ -43,6 +55,20 @@ export interface PlannedExecution {
   readonly outputs: { readonly parameters: readonly ExecutionParameter[]; readonly artifacts: readonly ExecutionArtifact[] };
 }
 
+/** A DAG of the run, recorded as a system.DAGExecution: the run's root DAG, and each sub-DAG of a v2 pipeline. */
+export interface PlannedDag {
+  readonly nodeId: string;
+  /** '' for the root, as KFP's root driver writes it (backend/src/v2/driver/root_dag.go). */
+  readonly name: string;
+  readonly parentDagNodeId?: string;
+  readonly phase?: string;
+  readonly state: ExecutionState;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+const CACHED: ExecutionState = { name: 'CACHED', number: EXECUTION_STATES.CACHED };
+
 const ARTIFACT_REF = /^\{\{\s*(steps|tasks)\.([^.{}\s]+)\.outputs\.artifacts\.([^.{}\s]+)\s*\}\}$/;
 
 /**
@@ -52,12 +78,19 @@ const ARTIFACT_REF = /^\{\{\s*(steps|tasks)\.([^.{}\s]+)\.outputs\.artifacts\.([
  * `from: "{{steps.x.outputs.artifacts.y}}"` / `{{tasks.x…}}` — found on the node's input or on the step or
  * task that invoked it — to the sibling node named x under the same boundary.
  *
- * KFP v2 pipelines record their own MLMD executions from the driver and launcher; this plan is for
- * KFP v1 and plain Argo workflows, which write nothing to MLMD themselves.
+ * In a Workflow KFP v2's compiler wrote, the driver pods are skipped and a launcher pod is recorded as the task it
+ * runs, named and placed as KFP's driver would (kfp-v2-nodes.ts); every execution names the DAG it runs in
+ * (`dagsFromWorkflow`).
  */
 export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExecution[] {
   const nodes = Object.values(workflow.status?.nodes ?? {}).sort(byStartThenId);
-  const pods = nodes.filter((node) => node.type === 'Pod');
+  const templates = templatesByName(workflow);
+  const rootDag = rootDagNodeId(workflow, templates);
+  // A cached v2 task has no launcher pod: Argo skips the executor (`when: cached-decision != true`) and KFP's
+  // driver records the execution as CACHED (backend/src/v2/driver/container.go reuseCachedOutputs).
+  const isCachedTask = (node: NodeStatus): boolean =>
+    node.type === 'Skipped' && runtimeRoleOf(templateOf(node, templates)) === 'launcher' && kfpV2TaskOf(workflow, node, templates)?.cached === true;
+  const pods = nodes.filter((node) => (node.type === 'Pod' && runtimeRoleOf(templateOf(node, templates)) !== 'driver') || isCachedTask(node));
   const producersByUri = new Map<string, ArtifactProducer>();
   for (const node of pods) {
     for (const artifact of artifactsOf(node.outputs?.artifacts)) {
@@ -67,7 +100,6 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
       }
     }
   }
-  const templates = templatesByName(workflow);
 
   return pods.map((node): PlannedExecution => {
     const inputs = artifactsOf(node.inputs?.artifacts).map((artifact): InputArtifact => {
@@ -77,22 +109,79 @@ export function executionsFromWorkflow(workflow: Workflow): readonly PlannedExec
       const from = byUri ?? (fromExpression === undefined ? undefined : resolveFrom(fromExpression, node, pods, workflow));
       return from === undefined || from.nodeId === node.id ? base : { ...base, from };
     });
+    const titles = outputSchemaTitles(templateOf(node, templates));
+    const task = runtimeRoleOf(templateOf(node, templates)) === 'launcher' ? kfpV2TaskOf(workflow, node, templates) : undefined;
+    const name = task?.displayName ?? node.displayName ?? node.name;
+    const image = task?.image ?? imageOf(templateOf(node, templates));
+    const parentDagNodeId = task !== undefined ? task.dag?.id : (enclosingComponentDag(workflow, node, templates)?.id ?? rootDag);
     return {
       nodeId: node.id,
-      name: node.displayName ?? node.name,
+      name,
+      taskName: task?.taskName ?? name,
+      ...(image === undefined ? {} : { image }),
+      ...(parentDagNodeId === undefined ? {} : { parentDagNodeId }),
       ...(node.templateName === undefined ? {} : { templateName: node.templateName }),
-      podName: podNameForNode(workflow, node),
+      // A cached task ran no pod of its own: KFP's driver records its own pod (KFP_POD_NAME) then.
+      podName: podNameForNode(workflow, task?.cached === true && task.driver !== undefined ? task.driver : node),
       ...(node.phase === undefined ? {} : { phase: node.phase }),
-      state: executionStateFromNodePhase(node.phase),
+      state: task?.cached === true ? CACHED : executionStateFromNodePhase(node.phase),
       ...(typeof node.startedAt === 'string' ? { startedAt: node.startedAt } : {}),
       ...(typeof node.finishedAt === 'string' ? { finishedAt: node.finishedAt } : {}),
       inputs: { parameters: parametersOf(node.inputs?.parameters), artifacts: inputs },
       outputs: {
         parameters: parametersOf(node.outputs?.parameters),
-        artifacts: artifactsOf(node.outputs?.artifacts).map((a) => toExecutionArtifact(a, workflow)),
+        artifacts: artifactsOf(node.outputs?.artifacts).map((a) => {
+          const schemaTitle = titles.get(a.name);
+          return { ...toExecutionArtifact(a, workflow), ...(schemaTitle === undefined ? {} : { schemaTitle }) };
+        }),
       },
     };
   });
+}
+
+/**
+ * The DAGs of the run: in a KFP v2 Workflow its component DAGs (the root one first, each naming the one it runs
+ * in); otherwise one for the Workflow's root node, the DAG every pod of a plain Argo or KFP v1 run runs in.
+ */
+export function dagsFromWorkflow(workflow: Workflow): readonly PlannedDag[] {
+  const templates = templatesByName(workflow);
+  const nodes = Object.values(workflow.status?.nodes ?? {}).sort(byStartThenId);
+  const components = nodes.filter((node) => isComponentDag(node, templates));
+  const root = rootDagNodeId(workflow, templates);
+  const dagNodes = components.length > 0 ? components : nodes.filter((node) => node.id === root);
+  return dagNodes.map((node): PlannedDag => {
+    const parent = components.length > 0 ? enclosingComponentDag(workflow, node, templates) : undefined;
+    return {
+      nodeId: node.id,
+      name: parent === undefined ? '' : (node.displayName ?? node.name),
+      ...(parent === undefined ? {} : { parentDagNodeId: parent.id }),
+      ...(node.phase === undefined ? {} : { phase: node.phase }),
+      state: executionStateFromNodePhase(node.phase),
+      ...(typeof node.startedAt === 'string' ? { startedAt: node.startedAt } : {}),
+      ...(typeof node.finishedAt === 'string' ? { finishedAt: node.finishedAt } : {}),
+    };
+  });
+}
+
+/** Argo's root node is the one named after the Workflow; a KFP v2 run's root DAG is its outermost component DAG. */
+function rootDagNodeId(workflow: Workflow, templates: ReadonlyMap<string, Template>): string | undefined {
+  const nodes = workflow.status?.nodes ?? {};
+  const components = Object.values(nodes).filter((node) => isComponentDag(node, templates));
+  if (components.length > 0) return components.find((node) => enclosingComponentDag(workflow, node, templates) === undefined)?.id;
+  const name = workflow.metadata.name;
+  if (name !== undefined && nodes[name] !== undefined) return name;
+  return Object.values(nodes).find((node) => node.boundaryID === undefined && node.name === name)?.id;
+}
+
+function templateOf(node: NodeStatus, templates: ReadonlyMap<string, Template>): Template | undefined {
+  return node.templateName === undefined ? undefined : templates.get(node.templateName);
+}
+
+/** The image a template runs: its container's or script's (KFP's `image`). */
+function imageOf(template: Template | undefined): string | undefined {
+  if (template === undefined) return undefined;
+  const image = isJsonObject(template.container) ? template.container['image'] : isJsonObject(template.script) ? template.script['image'] : undefined;
+  return typeof image === 'string' && image !== '' ? image : undefined;
 }
 
 function toExecutionArtifact(artifact: Artifact, workflow: Workflow): ExecutionArtifact {
