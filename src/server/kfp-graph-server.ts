@@ -58,14 +58,15 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const store = options.store ?? openStore(config.DATABASE_URL);
+    // A dropped connection is absorbed by the pool (the statement on it fails as UNAVAILABLE); it is logged.
+    const store = options.store ?? openStore(config.DATABASE_URL, { onConnectionError: (error) => logger.warn('database connection lost; the pool reconnects', { error }) });
     if (!options.store) cleanups.push(() => store.close());
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
 
     let metadataStore: StoreHandle<MetadataTables> | undefined;
     if (config.METADATA_DATABASE_URL) {
-      const external = openMetadataStore(config.METADATA_DATABASE_URL);
+      const external = openMetadataStore(config.METADATA_DATABASE_URL, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error }));
       cleanups.push(() => external.close());
       metadataStore = external;
     }
