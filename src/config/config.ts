@@ -49,6 +49,8 @@ const settings = z
     AUTHZ_DENIED_TTL_MS: z.coerce.number().int().min(0).default(30_000),
     AUTHZ_CACHE_SIZE: positiveInt.default(10_000),
     AUTHZ_TIMEOUT_MS: positiveInt.default(2_000),
+    /** How long a bearer token's TokenReview may take; AUTHZ_TIMEOUT_MS unless set. */
+    TOKEN_REVIEW_TIMEOUT_MS: positiveInt.optional(),
 
     RUNNER_SERVICE_ACCOUNT: z.string().min(1).default('default-editor'),
     ALLOWED_SERVICE_ACCOUNTS: list.default([]),
@@ -119,9 +121,10 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'TOKEN_REVIEW_TIMEOUT_MS'>> {
   readonly HOST: string;
   readonly DEMO_SEED: boolean;
+  readonly TOKEN_REVIEW_TIMEOUT_MS: number;
   readonly cluster: ClusterSource;
 }
 
@@ -170,6 +173,8 @@ export function loadConfig(
     ...value,
     // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
     HOST: value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
+    // Identity is bounded like authorization: both are questions to the same API server.
+    TOKEN_REVIEW_TIMEOUT_MS: value.TOKEN_REVIEW_TIMEOUT_MS ?? value.AUTHZ_TIMEOUT_MS,
     DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
     cluster,
   });

@@ -26,7 +26,7 @@ function single(headers: RequestHeaders, name: string): string | undefined {
  * trusted user header is read, with KFP's prefix rule. No identity is UNAUTHENTICATED unless the operator
  * turned on an anonymous development user.
  */
-export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null): Promise<Identity> {
+export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null, signal?: AbortSignal): Promise<Identity> {
   const authorization = single(headers, 'authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -34,8 +34,10 @@ export async function resolveIdentity(headers: RequestHeaders, settings: Identit
     if (!tokens) throw new UnauthenticatedError('bearer tokens are not accepted by this server');
     let identity: Identity | null;
     try {
-      identity = await tokens.review(match[1]);
+      identity = await tokens.review(match[1], signal);
     } catch {
+      // Unreachable, slow (past TOKEN_REVIEW_TIMEOUT_MS) or cut off by the request's deadline: the token may be
+      // fine, so this is not UNAUTHENTICATED; the client may retry.
       throw new UnavailableError('the token could not be reviewed; try again');
     }
     if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');

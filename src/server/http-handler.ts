@@ -12,6 +12,7 @@ import { BodyTooLargeError, readBody } from './http-body.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
+import { RequestDeadline } from './request-deadline.js';
 
 export interface HttpDependencies {
   readonly app: AppServices;
@@ -100,10 +101,15 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     ...(app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER ? { anonymousUser: app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER } : {}),
   };
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<string | undefined> {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, deadline: RequestDeadline): Promise<string | undefined> {
     let identity;
     try {
-      identity = await resolveIdentity(req.headersDistinct, identitySettings, deps.tokens);
+      const resolved = await deadline.race(resolveIdentity(req.headersDistinct, identitySettings, deps.tokens, deadline.signal));
+      if (resolved === 'timeout') {
+        sendTimeout(res, req);
+        return undefined;
+      }
+      identity = resolved;
     } catch (error) {
       if (!isDomainError(error)) throw error;
       sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
@@ -138,20 +144,15 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = createRequestContext(app, identity, requestId);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), app.config.REQUEST_TIMEOUT_MS);
-    });
-    const response = await Promise.race([
+    const context = createRequestContext(app, identity, requestId, deadline.signal);
+    const response = await deadline.race(
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
         context: async () => context,
       }),
-      timeout,
-    ]).finally(() => clearTimeout(timer));
+    );
     if (response === 'timeout') {
-      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req);
+      sendTimeout(res, req);
       return identity.user;
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);
@@ -165,6 +166,10 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       res.end();
     }
     return identity.user;
+  }
+
+  function sendTimeout(res: ServerResponse, req: IncomingMessage): void {
+    sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req);
   }
 
   return (req, res) => {
@@ -184,7 +189,12 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
           });
           return;
         }
-        user = await graphql(req, res, url, requestId);
+        const deadline = new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);
+        try {
+          user = await graphql(req, res, url, requestId, deadline);
+        } finally {
+          deadline.clear();
+        }
         return;
       }
       const asset = req.method === 'GET' ? deps.graphiql?.assets.get(url.pathname) : undefined;

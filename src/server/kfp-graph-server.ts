@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthenticationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { sql } from 'kysely';
 import { buildKfpSchema } from '../../resolvers/build-schema.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
@@ -48,6 +48,11 @@ export interface StartOptions {
   /** Use this store instead of opening DATABASE_URL (tests); it is migrated and not closed by `close()`. */
   readonly store?: StoreHandle;
   readonly metricsDefaults?: boolean;
+  /**
+   * Where TokenReviews go, when not to the cluster kfp-graph uses for everything else (tests point it at an
+   * API server that never answers).
+   */
+  readonly tokenReviewKubeConfig?: KubeConfig;
 }
 
 /**
@@ -129,7 +134,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     cleanups.push(() => apollo.stop());
 
     const versionApi = cluster.kubeConfig.makeApiClient(VersionApi);
-    const tokens = new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES);
+    const tokens = new KubeTokenReviewer((options.tokenReviewKubeConfig ?? cluster.kubeConfig).makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES, config.TOKEN_REVIEW_TIMEOUT_MS);
     const handler = createHttpHandler({
       app,
       apollo,

@@ -13,9 +13,11 @@ export interface RequestContext {
   readonly app: AppServices;
   /** Non-fatal problems met while answering; the warnings plugin adds them to `errors` beside the data. */
   readonly warnings: ResponseWarning[];
+  /** Fires when the request's deadline (REQUEST_TIMEOUT_MS) passes; absent on subscriptions. */
+  readonly deadline?: AbortSignal;
 }
 
-export function createRequestContext(app: AppServices, identity: Identity, requestId: string): RequestContext {
+export function createRequestContext(app: AppServices, identity: Identity, requestId: string, deadline?: AbortSignal): RequestContext {
   const authz = new RequestAuthorizer(identity, app.authorizer, app.directory, app.config.CONTROL_PLANE_NAMESPACE);
   const loaders = createRequestLoaders(
     {
@@ -29,5 +31,5 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
     },
     authz,
   );
-  return { requestId, identity, authz, loaders, app, warnings: [] };
+  return { requestId, identity, authz, loaders, app, warnings: [], ...(deadline ? { deadline } : {}) };
 }
