@@ -75,6 +75,17 @@ const settings = z
     /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
     ALLOWED_ORIGINS: list.default([]),
 
+    /** How long kfp-graph waits for the cluster to accept a Workflow before undoing the run it belongs to. */
+    CLUSTER_WRITE_TIMEOUT_MS: positiveInt.default(10_000),
+    /**
+     * How old a kfp-graph-labelled Workflow without a run, or a run still pending creation, must be before the
+     * reconciler settles it (KFP's persistence agent likewise leaves young workflows alone).
+     */
+    RUN_RECONCILE_GRACE_SECONDS: positiveInt.default(300),
+    RUN_RECONCILE_INTERVAL_SECONDS: positiveInt.default(60),
+    /** How long a create mutation's requestId is remembered (Stripe keeps idempotency keys 24 hours). */
+    IDEMPOTENCY_KEY_TTL_SECONDS: positiveInt.default(86_400),
+
     SYNC: flag.default(true),
     /** How long `Run.workflow` waits for the live Workflow before answering with the stored snapshot. */
     WORKFLOW_READ_TIMEOUT_MS: positiveInt.default(3_000),

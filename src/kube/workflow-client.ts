@@ -1,5 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Workflow } from './workflow/workflow-types.js';
+import { abortOptions } from './abort-options.js';
 import { apiStatusCode } from './kube-api-error.js';
 
 export const WORKFLOW_RESOURCE = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
@@ -14,13 +15,14 @@ export interface WorkflowList {
  * An interface so that tests can make the cluster refuse; `KubeWorkflowClient` is the one implementation.
  */
 export interface WorkflowClient {
-  create(namespace: string, workflow: Workflow): Promise<Workflow>;
+  /** `signal` aborts the request (a bounded create: its outcome is then unknown to the caller). */
+  create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow>;
   /** Null when the workflow does not exist (garbage-collected or never created). */
   get(namespace: string, name: string): Promise<Workflow | null>;
   /** The namespace's workflows, restricted by a label selector when one is given. */
   list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]>;
-  /** Every workflow of the cluster (the sync controller's relist). */
-  listAll(): Promise<WorkflowList>;
+  /** Every workflow of the cluster (the sync controller's relist), or those matching a label selector. */
+  listAll(labelSelector?: string): Promise<WorkflowList>;
   mergePatch(namespace: string, name: string, patch: object): Promise<Workflow>;
   /** A full update; a stale `metadata.resourceVersion` is a 409 Conflict. */
   replace(namespace: string, name: string, workflow: Workflow): Promise<Workflow>;
@@ -39,8 +41,9 @@ export class KubeWorkflowClient implements WorkflowClient {
     this.#core = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  async create(namespace: string, workflow: Workflow): Promise<Workflow> {
-    return (await this.#custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, body: workflow })) as Workflow;
+  async create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, body: workflow };
+    return (await (signal ? this.#custom.createNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.createNamespacedCustomObject(request))) as Workflow;
   }
 
   async get(namespace: string, name: string): Promise<Workflow | null> {
@@ -57,8 +60,8 @@ export class KubeWorkflowClient implements WorkflowClient {
     return list.items ?? [];
   }
 
-  async listAll(): Promise<WorkflowList> {
-    const list = (await this.#custom.listClusterCustomObject({ ...WORKFLOW_RESOURCE })) as {
+  async listAll(labelSelector?: string): Promise<WorkflowList> {
+    const list = (await this.#custom.listClusterCustomObject({ ...WORKFLOW_RESOURCE, ...(labelSelector ? { labelSelector } : {}) })) as {
       items?: Workflow[];
       metadata?: { resourceVersion?: string };
     };

@@ -144,16 +144,22 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = createRequestContext(app, identity, requestId, deadline.signal);
-    const response = await deadline.race(
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-        context: async () => context,
-      }),
-    );
+    const context = createRequestContext(app, identity, requestId, deadline);
+    const execution = apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+      context: async () => context,
+    });
+    let response = await deadline.race(execution);
     if (response === 'timeout') {
-      sendTimeout(res, req);
-      return identity.user;
+      // A mutation that began writing is neither abandoned nor reported as failed: it finishes (or undoes
+      // itself) and the client gets its real outcome, late. Otherwise nothing was written: 503 is the truth.
+      if (!deadline.writing) {
+        execution.catch(() => undefined);
+        sendTimeout(res, req);
+        return identity.user;
+      }
+      logger.warn('request past its deadline; waiting for the mutation it started', { requestId });
+      response = await execution;
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');

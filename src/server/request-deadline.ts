@@ -1,10 +1,13 @@
+import { expiredError, type WriteGuard } from '../app/write-guard.js';
+
 /**
  * One deadline for a whole HTTP request (REQUEST_TIMEOUT_MS): identity, then execution, share it, so a slow
  * TokenReview cannot push the answer past the limit the operator set. `signal` aborts the Kubernetes calls
  * that take it; `race` stops waiting for anything else.
  */
-export class RequestDeadline {
+export class RequestDeadline implements WriteGuard {
   readonly #controller = new AbortController();
+  #writing = false;
   readonly #timer: NodeJS.Timeout;
   readonly #expired: Promise<'timeout'>;
   readonly timeoutMs: number;
@@ -19,6 +22,17 @@ export class RequestDeadline {
 
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** Past the deadline nothing may start writing; before it, a write makes the request wait for its end. */
+  beginWrite(): void {
+    if (this.#controller.signal.aborted) throw expiredError(this.timeoutMs);
+    this.#writing = true;
+  }
+
+  /** Whether a mutation began writing: its answer must then be awaited, whatever the deadline says. */
+  get writing(): boolean {
+    return this.#writing;
   }
 
   /** The work's result, or 'timeout' once the deadline passed (the work itself is left to its own bounds). */
