@@ -26,8 +26,8 @@ export interface WorkflowClient {
   mergePatch(namespace: string, name: string, patch: object): Promise<Workflow>;
   /** A full update; a stale `metadata.resourceVersion` is a 409 Conflict. */
   replace(namespace: string, name: string, workflow: Workflow): Promise<Workflow>;
-  /** False when it was already gone. */
-  delete(namespace: string, name: string): Promise<boolean>;
+  /** False when it was already gone; `signal` aborts the request. */
+  delete(namespace: string, name: string, signal?: AbortSignal): Promise<boolean>;
   /** Deletes a pod; false when it was already gone (Argo's retry deletes the failed nodes' pods). */
   deletePod(namespace: string, name: string): Promise<boolean>;
 }
@@ -79,9 +79,10 @@ export class KubeWorkflowClient implements WorkflowClient {
     return (await this.#custom.replaceNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name, body: workflow })) as Workflow;
   }
 
-  async delete(namespace: string, name: string): Promise<boolean> {
+  async delete(namespace: string, name: string, signal?: AbortSignal): Promise<boolean> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, name };
     try {
-      await this.#custom.deleteNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name });
+      await (signal ? this.#custom.deleteNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.deleteNamespacedCustomObject(request));
       return true;
     } catch (error) {
       if (apiStatusCode(error) === 404) return false;

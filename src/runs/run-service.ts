@@ -152,7 +152,7 @@ export class RunService {
   async #undo(row: RunRow, key: RequestKey | null, workflowMayExist: boolean, cause: unknown): Promise<void> {
     const name = row.workflow_name ?? '';
     try {
-      if (workflowMayExist && name) await this.#deps.workflows.delete(row.namespace, name);
+      if (workflowMayExist && name) await this.#deps.workflows.delete(row.namespace, name, AbortSignal.timeout(this.#deps.config.CLUSTER_WRITE_TIMEOUT_MS));
       await this.#deps.db.transaction().execute(async (trx) => {
         await new RunRepository(trx).delete(row.id);
         if (key) await new IdempotencyRepository(trx).delete(key.owner, key.requestId);
