@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { demoSeed, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { fromGlobalId } from '../../src/ids/global-id.js';
+import { fromGlobalId, toGlobalId } from '../../src/ids/global-id.js';
 import { StaticNamespaceDirectory } from '../../src/kube/namespace-directory.js';
 import { KubeWorkflowClient } from '../../src/kube/workflow-client.js';
 import { LABEL_KFP_GRAPH_RUN_ID } from '../../src/kube/workflow/run-labels.js';
@@ -88,6 +88,28 @@ describe.each(['postgres', 'mysql'] as const)('createRun past its deadline on a 
     await sleep(500); // the resolver carried on after the answer; it must not have written
     expect(await rowsNamed('slow read')).toEqual([]);
     expect((await adminWorkflows(t.emulator).list('alice')).length).toBe(before);
+  });
+});
+
+describe('other mutations past their deadline on a slow PostgreSQL', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ dialect: 'postgres', env: { REQUEST_TIMEOUT_MS: '700' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('archiveRun that could not start before the deadline answers 503 and changes nothing', async () => {
+    const [run] = await t.server.app.store.db.selectFrom('runs').selectAll().where('namespace', '=', 'alice').where('storage_state', '=', 'AVAILABLE').limit(1).execute();
+    if (!run) throw new Error('the demo data has no run in alice');
+    let locked = false;
+    const lock = holdLock(t.server.app.store, 'runs', 1_500, () => (locked = true));
+    while (!locked) await sleep(10);
+    const answer = await t.gql(`mutation($id: ID!) { archiveRun(input: { id: $id }) { run { storageState } } }`, { id: toGlobalId('Run', run.id) }, ALICE);
+    await lock;
+    expect(answer.status).toBe(503);
+    await sleep(500);
+    const [after] = await t.server.app.store.db.selectFrom('runs').select('storage_state').where('id', '=', run.id).execute();
+    expect(after?.storage_state).toBe('AVAILABLE');
   });
 });
 
