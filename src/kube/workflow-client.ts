@@ -18,7 +18,7 @@ export interface WorkflowClient {
   /** `signal` aborts the request (a bounded create: its outcome is then unknown to the caller). */
   create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow>;
   /** Null when the workflow does not exist (garbage-collected or never created). */
-  get(namespace: string, name: string): Promise<Workflow | null>;
+  get(namespace: string, name: string, signal?: AbortSignal): Promise<Workflow | null>;
   /** The namespace's workflows, restricted by a label selector when one is given. */
   list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]>;
   /** Every workflow of the cluster (the sync controller's relist), or those matching a label selector. */
@@ -46,9 +46,10 @@ export class KubeWorkflowClient implements WorkflowClient {
     return (await (signal ? this.#custom.createNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.createNamespacedCustomObject(request))) as Workflow;
   }
 
-  async get(namespace: string, name: string): Promise<Workflow | null> {
+  async get(namespace: string, name: string, signal?: AbortSignal): Promise<Workflow | null> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, name };
     try {
-      return (await this.#custom.getNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name })) as Workflow;
+      return (await (signal ? this.#custom.getNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.getNamespacedCustomObject(request))) as Workflow;
     } catch (error) {
       if (apiStatusCode(error) === 404) return null;
       throw error;

@@ -16,7 +16,7 @@ import { isUniqueViolation } from '../store/unique-violation.js';
 import type { ExperimentRepository } from '../store/experiment-repository.js';
 import type { PipelineRepository } from '../store/pipeline-repository.js';
 import { RunRepository } from '../store/run-repository.js';
-import { createOwnWorkflow, WorkflowRefusedError } from './own-workflow.js';
+import { createOwnWorkflow, isWorkflowOfRun, WorkflowRefusedError } from './own-workflow.js';
 import { planRun, type RunRequest } from './run-plan.js';
 
 export type CreateRun = RunRequest;
@@ -135,13 +135,20 @@ export class RunService {
     }
     const at = now();
     const workflowName = created.metadata.name ?? row.workflow_name;
+    let marked: RunRow | undefined;
     try {
       await runs.update(row.id, { pending_since: null, workflow_name: workflowName, updated_at: at });
+      [marked] = await runs.byIds([row.id]);
     } catch (error) {
       await this.#undo(row, key, true, error);
       throw error;
     }
-    return { ...row, workflow_name: workflowName, pending_since: null, updated_at: at };
+    // A concurrent retry of the same request that failed undid the row meanwhile: ours is then an orphan.
+    if (!marked) {
+      await this.#undo(row, key, true, new Error('run undone concurrently'));
+      throw new UnavailableError('the run was undone by a concurrent attempt; try again', { runId: row.id });
+    }
+    return marked;
   }
 
   /**
@@ -152,7 +159,12 @@ export class RunService {
   async #undo(row: RunRow, key: RequestKey | null, workflowMayExist: boolean, cause: unknown): Promise<void> {
     const name = row.workflow_name ?? '';
     try {
-      if (workflowMayExist && name) await this.#deps.workflows.delete(row.namespace, name, AbortSignal.timeout(this.#deps.config.CLUSTER_WRITE_TIMEOUT_MS));
+      if (workflowMayExist && name) {
+        // Only our own: a Workflow of that name without our run label belongs to someone else.
+        const signal = AbortSignal.timeout(this.#deps.config.CLUSTER_WRITE_TIMEOUT_MS);
+        const live = await this.#deps.workflows.get(row.namespace, name, signal);
+        if (live && isWorkflowOfRun(live, row.id)) await this.#deps.workflows.delete(row.namespace, name, signal);
+      }
       await this.#deps.db.transaction().execute(async (trx) => {
         await new RunRepository(trx).delete(row.id);
         if (key) await new IdempotencyRepository(trx).delete(key.owner, key.requestId);
