@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchemaSync } from 'type-graphql';
 import { authzDirective } from './authz-directive.js';
 import { guardSchema } from './authz-guard.js';
+import { guardWrites } from './write-guard.js';
 import { spreadTypeRules } from './authz-spread.js';
 import { toSubgraphSchema } from './federation-subgraph.js';
 import { resolverClasses } from './index.js';
@@ -34,7 +35,7 @@ function buildResolverSchema(): GraphQLSchema {
  */
 export function buildKfpSchema(): GraphQLSchema {
   // Federation's own root fields enforce their rules themselves (resolvers/federation-entities.ts).
-  built ??= guardSchema(toSubgraphSchema(spreadTypeRules(buildResolverSchema())), (type, field) => type === 'Query' && (field === '_entities' || field === '_service'));
+  built ??= guardSchema(guardWrites(toSubgraphSchema(spreadTypeRules(buildResolverSchema()))), (type, field) => type === 'Query' && (field === '_entities' || field === '_service'));
   return built;
 }
 

@@ -5,6 +5,7 @@ import type { StorageState } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
 import { IdInput, RenameInput } from './common-inputs.js';
 import { Experiment } from './experiment.js';
+import { REQUEST_ID_DESCRIPTION } from './request-id.js';
 
 @InputType()
 class CreateExperimentInput {
@@ -16,6 +17,9 @@ class CreateExperimentInput {
 
   @Field(() => String, { nullable: true })
   description?: string | null;
+
+  @Field(() => String, { nullable: true, description: REQUEST_ID_DESCRIPTION })
+  requestId?: string | null;
 }
 
 @ObjectType()
@@ -31,7 +35,7 @@ export class ExperimentMutations {
   @Authz({ resource: 'experiments', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
   @Mutation(() => ExperimentPayload)
   async createExperiment(@Arg('input', () => CreateExperimentInput) input: CreateExperimentInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
-    return payload(Experiment.from(await ctx.app.experiments.create(input)));
+    return payload(Experiment.from(await ctx.app.creates.experiment(input, { identity: ctx.identity, guard: ctx.writes })));
   }
 
   // KFP defines no `update` verb for experiments; whoever may create them in the namespace may rename them.

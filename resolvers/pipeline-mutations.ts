@@ -5,6 +5,7 @@ import { Authz } from './authz-directive.js';
 import { IdInput, RenameInput } from './common-inputs.js';
 import { PipelineVersion } from './pipeline-version.js';
 import { Pipeline } from './pipeline.js';
+import { REQUEST_ID_DESCRIPTION } from './request-id.js';
 
 @InputType({ description: 'A pipeline version: its spec is the YAML or JSON of an Argo Workflow (a KFP package).' })
 class PipelineVersionSpecInput {
@@ -31,12 +32,18 @@ class CreatePipelineInput {
 
   @Field(() => PipelineVersionSpecInput, { nullable: true, description: 'The first version, written in the same transaction.' })
   version?: PipelineVersionSpecInput | null;
+
+  @Field(() => String, { nullable: true, description: REQUEST_ID_DESCRIPTION })
+  requestId?: string | null;
 }
 
 @InputType()
 class CreatePipelineVersionInput extends PipelineVersionSpecInput {
   @Field(() => ID)
   pipelineId!: string;
+
+  @Field(() => String, { nullable: true, description: REQUEST_ID_DESCRIPTION })
+  requestId?: string | null;
 }
 
 @ObjectType()
@@ -63,7 +70,7 @@ export class PipelineMutations {
   @Authz({ resource: 'pipelines', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
   @Mutation(() => PipelinePayload)
   async createPipeline(@Arg('input', () => CreatePipelineInput) input: CreatePipelineInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
-    const { pipeline, version } = await ctx.app.pipelines.create({ ...input, namespace: input.namespace ?? null });
+    const { pipeline, version } = await ctx.app.creates.pipeline({ ...input, namespace: input.namespace ?? null }, { identity: ctx.identity, guard: ctx.writes });
     return pipelinePayload(Pipeline.from(pipeline), version ? PipelineVersion.from(version) : null);
   }
 
@@ -71,7 +78,8 @@ export class PipelineMutations {
   @Mutation(() => PipelineVersionPayload)
   async createPipelineVersion(@Arg('input', () => CreatePipelineVersionInput) input: CreatePipelineVersionInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const pipelineId = expectGlobalId(input.pipelineId, 'Pipeline', 'input.pipelineId');
-    return versionPayload(PipelineVersion.from(await ctx.app.pipelines.createVersion(pipelineId, input)));
+    const { pipelineId: _global, ...version } = input;
+    return versionPayload(PipelineVersion.from(await ctx.app.creates.pipelineVersion(pipelineId, version, { identity: ctx.identity, guard: ctx.writes })));
   }
 
   @Authz({ resource: 'pipelines', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })

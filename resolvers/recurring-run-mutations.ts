@@ -4,6 +4,7 @@ import type { RequestContext } from '../src/server/request-context.js';
 import type { RecurringRunRow } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
 import { RecurringRun } from './recurring-run.js';
+import { REQUEST_ID_DESCRIPTION } from './request-id.js';
 import { DateTime, JSONObject } from './scalars.js';
 
 @InputType({ description: 'Give exactly one of cron and intervalSeconds.' })
@@ -49,6 +50,9 @@ class CreateRecurringRunInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Default true.' })
   enabled?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: REQUEST_ID_DESCRIPTION })
+  requestId?: string | null;
 }
 
 @InputType()
@@ -73,7 +77,7 @@ export class RecurringRunMutations {
   async createRecurringRun(@Arg('input', () => CreateRecurringRunInput) input: CreateRecurringRunInput, @Ctx() ctx: RequestContext): Promise<RecurringRunPayload> {
     const experimentId = expectGlobalId(input.experimentId, 'Experiment', 'input.experimentId');
     const pipelineVersionId = expectGlobalId(input.pipelineVersionId, 'PipelineVersion', 'input.pipelineVersionId');
-    return payload(await ctx.app.recurringRuns.create({ ...input, experimentId, pipelineVersionId }, ctx.identity));
+    return payload(await ctx.app.creates.recurringRun({ ...input, experimentId, pipelineVersionId }, { identity: ctx.identity, guard: ctx.writes }));
   }
 
   @Authz({ resource: 'jobs', verb: 'enable', target: 'ID_ARGUMENT', argument: 'input.id' })

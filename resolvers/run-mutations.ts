@@ -4,6 +4,7 @@ import type { RequestContext } from '../src/server/request-context.js';
 import type { RunRow, StorageState } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
 import { Run } from './run.js';
+import { REQUEST_ID_DESCRIPTION } from './request-id.js';
 import { JSONObject } from './scalars.js';
 
 @InputType({ description: 'Give exactly one of pipelineVersionId and workflowSpec.' })
@@ -31,6 +32,9 @@ class CreateRunInput {
 
   @Field(() => String, { nullable: true, description: 'The runner service account; default the namespace runner, others only from the allow-list.' })
   serviceAccount?: string | null;
+
+  @Field(() => String, { nullable: true, description: REQUEST_ID_DESCRIPTION })
+  requestId?: string | null;
 }
 
 @InputType()
@@ -54,11 +58,12 @@ function runId(input: RunIdInput): string {
 @Resolver()
 export class RunMutations {
   @Authz({ resource: 'runs', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
-  @Mutation(() => RunPayload, { description: 'Creates the Argo Workflow in the namespace and records the run (PENDING): both or neither.' })
+  @Mutation(() => RunPayload, { description: 'Creates the Argo Workflow in the namespace and records the run (PENDING): both or neither, also under faults; with a requestId, exactly once.' })
   async createRun(@Arg('input', () => CreateRunInput) input: CreateRunInput, @Ctx() ctx: RequestContext): Promise<RunPayload> {
     const experimentId = expectGlobalId(input.experimentId, 'Experiment', 'input.experimentId');
     const pipelineVersionId = input.pipelineVersionId ? expectGlobalId(input.pipelineVersionId, 'PipelineVersion', 'input.pipelineVersionId') : null;
-    const row = await ctx.app.runs.create({ ...input, experimentId, pipelineVersionId }, ctx.identity);
+    const { requestId, ...request } = input;
+    const row = await ctx.app.runs.create({ ...request, experimentId, pipelineVersionId }, ctx.identity, { requestId: requestId ?? null, guard: ctx.writes });
     return payload(row);
   }
 

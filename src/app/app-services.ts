@@ -1,4 +1,6 @@
 import type { Authorizer } from '../authz/authorizer.js';
+import { IdempotentCreates } from '../idempotency/idempotent-creates.js';
+import { IdempotencyRepository } from '../store/idempotency-repository.js';
 import type { Config } from '../config/config.js';
 import { ExperimentService } from '../experiments/experiment-service.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
@@ -32,6 +34,8 @@ export interface AppServices {
   readonly pipelines: PipelineService;
   readonly runs: RunService;
   readonly recurringRuns: RecurringRunService;
+  /** createExperiment, createPipeline(Version), createRecurringRun, idempotent per (user, request ID). */
+  readonly creates: IdempotentCreates;
   /** Argo Workflows as kfp-graph's service account (live reads of `Run.workflow`). */
   readonly workflows: WorkflowClient;
   /** Run updates from the sync controller, for `Subscription.runUpdated`. */
@@ -70,6 +74,7 @@ export function createAppServices(parts: AppServiceParts): AppServices {
   };
   const pipelines = new PipelineService(store.db, directory, config.MAX_SPEC_BYTES, now);
   const cleanup = parts.onCleanupError ? { onCleanupError: parts.onCleanupError } : {};
+  const keys = new IdempotencyRepository(store.db);
   const recurringRuns = new RecurringRunService({
     config,
     recurringRuns: repositories.recurringRuns,
@@ -79,6 +84,7 @@ export function createAppServices(parts: AppServiceParts): AppServices {
     now,
     ...cleanup,
   });
+  const experiments = new ExperimentService(store.db, directory, recurringRuns, now);
   return {
     config,
     store,
@@ -86,10 +92,11 @@ export function createAppServices(parts: AppServiceParts): AppServices {
     metadata: new MetadataReader(metadataStore.db, { maxLineageDepth: config.MAX_LINEAGE_DEPTH }),
     directory,
     authorizer: parts.authorizer,
-    experiments: new ExperimentService(store.db, directory, recurringRuns, now),
+    experiments,
     pipelines,
-    runs: new RunService({ config, runs: repositories.runs, experiments: repositories.experiments, pipelines: pipelines.repository, workflows: parts.workflows, now, ...cleanup }),
+    runs: new RunService({ config, db: store.db, runs: repositories.runs, keys, experiments: repositories.experiments, pipelines: pipelines.repository, workflows: parts.workflows, now, ...cleanup }),
     recurringRuns,
+    creates: new IdempotentCreates({ keys, now }, experiments, pipelines, recurringRuns),
     workflows: parts.workflows,
     runEvents: parts.runEvents ?? new RunEvents(),
     repositories,

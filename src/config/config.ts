@@ -49,6 +49,8 @@ const settings = z
     AUTHZ_DENIED_TTL_MS: z.coerce.number().int().min(0).default(30_000),
     AUTHZ_CACHE_SIZE: positiveInt.default(10_000),
     AUTHZ_TIMEOUT_MS: positiveInt.default(2_000),
+    /** How long a bearer token's TokenReview may take; AUTHZ_TIMEOUT_MS unless set. */
+    TOKEN_REVIEW_TIMEOUT_MS: positiveInt.optional(),
 
     RUNNER_SERVICE_ACCOUNT: z.string().min(1).default('default-editor'),
     ALLOWED_SERVICE_ACCOUNTS: list.default([]),
@@ -88,6 +90,17 @@ const settings = z
     METRICS_HOST: z.string().min(1).optional(),
     /** Operation names kept as the `operation` label besides the trusted documents' own; all others are `other`. */
     METRICS_OPERATION_NAMES: list.default([]),
+
+    /** How long kfp-graph waits for the cluster to accept a Workflow before undoing the run it belongs to. */
+    CLUSTER_WRITE_TIMEOUT_MS: positiveInt.default(10_000),
+    /**
+     * How old a kfp-graph-labelled Workflow without a run, or a run still pending creation, must be before the
+     * reconciler settles it (KFP's persistence agent likewise leaves young workflows alone).
+     */
+    RUN_RECONCILE_GRACE_SECONDS: positiveInt.default(300),
+    RUN_RECONCILE_INTERVAL_SECONDS: positiveInt.default(60),
+    /** How long a create mutation's requestId is remembered (Stripe keeps idempotency keys 24 hours). */
+    IDEMPOTENCY_KEY_TTL_SECONDS: positiveInt.default(86_400),
 
     SYNC: flag.default(true),
     /** How long `Run.workflow` waits for the live Workflow before answering with the stored snapshot. */
@@ -151,11 +164,12 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS'>> {
   readonly HOST: string;
   readonly METRICS_PORT: number;
   readonly METRICS_HOST: string;
   readonly DEMO_SEED: boolean;
+  readonly TOKEN_REVIEW_TIMEOUT_MS: number;
   readonly cluster: ClusterSource;
 }
 
@@ -211,6 +225,8 @@ export function loadConfig(
     // A server on an ephemeral port (tests, benchmarks) gets an ephemeral metrics port too, so two never collide.
     METRICS_PORT: value.METRICS_PORT ?? (value.PORT === 0 ? 0 : 9464),
     METRICS_HOST: value.METRICS_HOST ?? host,
+    // Identity is bounded like authorization: both are questions to the same API server.
+    TOKEN_REVIEW_TIMEOUT_MS: value.TOKEN_REVIEW_TIMEOUT_MS ?? value.AUTHZ_TIMEOUT_MS,
     DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
     cluster,
   });

@@ -60,6 +60,7 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
           scheduled_at: createdAt,
           finished_at: finished ? createdAt + 5 * 60_000 : null,
           updated_at: createdAt,
+          pending_since: null,
         };
         await app.repositories.runs.insert(run);
         if (!useShared && state !== 'PENDING') {

@@ -45,10 +45,11 @@ export class ExperimentService {
     return row;
   }
 
-  async create(input: CreateExperiment): Promise<ExperimentRow> {
+  /** `id` is chosen by the caller when a request ID must find this experiment again (src/idempotency). */
+  async create(input: CreateExperiment, id: string = randomUUID()): Promise<ExperimentRow> {
     if (!this.#directory.has(input.namespace)) throw new NotFoundError(`namespace ${input.namespace} not found`);
     const row: ExperimentRow = {
-      id: randomUUID(),
+      id,
       namespace: input.namespace,
       name: requireName(input.name, 'input.name'),
       description: optionalDescription(input.description, 'input.description'),

@@ -34,14 +34,16 @@ function headerIdentity(raw: string, headers: RequestHeaders, settings: Identity
 }
 
 /** `Authorization: Bearer <token>` reviewed by the API server (KFP: backend/src/apiserver/auth/authenticator_token_review.go). */
-async function tokenIdentity(authorization: string, tokens: TokenReviewer | null): Promise<Identity> {
+async function tokenIdentity(authorization: string, tokens: TokenReviewer | null, signal?: AbortSignal): Promise<Identity> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match?.[1]) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
   if (!tokens) throw new UnauthenticatedError('bearer tokens are not accepted by this server');
   let identity: Identity | null;
   try {
-    identity = await tokens.review(match[1]);
+    identity = await tokens.review(match[1], signal);
   } catch {
+    // Unreachable, slow (past TOKEN_REVIEW_TIMEOUT_MS) or cut off by the request's deadline: the token may be
+    // fine, so this is not UNAUTHENTICATED; the client may retry.
     throw new UnavailableError('the token could not be reviewed; try again');
   }
   if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');
@@ -59,12 +61,12 @@ async function tokenIdentity(authorization: string, tokens: TokenReviewer | null
  * header is trusted because the Istio AuthorizationPolicy in deploy/ lets only the gateway reach kfp-graph with
  * it. No identity is UNAUTHENTICATED unless the operator turned on an anonymous development user.
  */
-export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null): Promise<Identity> {
+export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null, signal?: AbortSignal): Promise<Identity> {
   const raw = single(headers, settings.userHeader);
   // An empty header names nobody; KFP's header authenticator fails on it and the next authenticator is tried.
   if (raw !== undefined && raw !== '') return headerIdentity(raw, headers, settings);
   const authorization = single(headers, 'authorization');
-  if (authorization !== undefined) return tokenIdentity(authorization, tokens);
+  if (authorization !== undefined) return tokenIdentity(authorization, tokens, signal);
   if (settings.anonymousUser) return { user: settings.anonymousUser, groups: [], source: 'anonymous' };
   throw new UnauthenticatedError(`no identity: send the ${settings.userHeader} header (through the auth proxy) or a bearer token`);
 }

@@ -1,5 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Workflow } from './workflow/workflow-types.js';
+import { abortOptions } from './abort-options.js';
 import { apiStatusCode } from './kube-api-error.js';
 
 export const WORKFLOW_RESOURCE = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
@@ -14,18 +15,19 @@ export interface WorkflowList {
  * An interface so that tests can make the cluster refuse; `KubeWorkflowClient` is the one implementation.
  */
 export interface WorkflowClient {
-  create(namespace: string, workflow: Workflow): Promise<Workflow>;
+  /** `signal` aborts the request (a bounded create: its outcome is then unknown to the caller). */
+  create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow>;
   /** Null when the workflow does not exist (garbage-collected or never created). */
-  get(namespace: string, name: string): Promise<Workflow | null>;
+  get(namespace: string, name: string, signal?: AbortSignal): Promise<Workflow | null>;
   /** The namespace's workflows, restricted by a label selector when one is given. */
   list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]>;
-  /** Every workflow of the cluster (the sync controller's relist). */
-  listAll(): Promise<WorkflowList>;
+  /** Every workflow of the cluster (the sync controller's relist), or those matching a label selector. */
+  listAll(labelSelector?: string): Promise<WorkflowList>;
   mergePatch(namespace: string, name: string, patch: object): Promise<Workflow>;
   /** A full update; a stale `metadata.resourceVersion` is a 409 Conflict. */
   replace(namespace: string, name: string, workflow: Workflow): Promise<Workflow>;
-  /** False when it was already gone. */
-  delete(namespace: string, name: string): Promise<boolean>;
+  /** False when it was already gone; `signal` aborts the request. */
+  delete(namespace: string, name: string, signal?: AbortSignal): Promise<boolean>;
   /** Deletes a pod; false when it was already gone (Argo's retry deletes the failed nodes' pods). */
   deletePod(namespace: string, name: string): Promise<boolean>;
 }
@@ -39,13 +41,15 @@ export class KubeWorkflowClient implements WorkflowClient {
     this.#core = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  async create(namespace: string, workflow: Workflow): Promise<Workflow> {
-    return (await this.#custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, body: workflow })) as Workflow;
+  async create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, body: workflow };
+    return (await (signal ? this.#custom.createNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.createNamespacedCustomObject(request))) as Workflow;
   }
 
-  async get(namespace: string, name: string): Promise<Workflow | null> {
+  async get(namespace: string, name: string, signal?: AbortSignal): Promise<Workflow | null> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, name };
     try {
-      return (await this.#custom.getNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name })) as Workflow;
+      return (await (signal ? this.#custom.getNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.getNamespacedCustomObject(request))) as Workflow;
     } catch (error) {
       if (apiStatusCode(error) === 404) return null;
       throw error;
@@ -57,8 +61,8 @@ export class KubeWorkflowClient implements WorkflowClient {
     return list.items ?? [];
   }
 
-  async listAll(): Promise<WorkflowList> {
-    const list = (await this.#custom.listClusterCustomObject({ ...WORKFLOW_RESOURCE })) as {
+  async listAll(labelSelector?: string): Promise<WorkflowList> {
+    const list = (await this.#custom.listClusterCustomObject({ ...WORKFLOW_RESOURCE, ...(labelSelector ? { labelSelector } : {}) })) as {
       items?: Workflow[];
       metadata?: { resourceVersion?: string };
     };
@@ -76,9 +80,10 @@ export class KubeWorkflowClient implements WorkflowClient {
     return (await this.#custom.replaceNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name, body: workflow })) as Workflow;
   }
 
-  async delete(namespace: string, name: string): Promise<boolean> {
+  async delete(namespace: string, name: string, signal?: AbortSignal): Promise<boolean> {
+    const request = { ...WORKFLOW_RESOURCE, namespace, name };
     try {
-      await this.#custom.deleteNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name });
+      await (signal ? this.#custom.deleteNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.deleteNamespacedCustomObject(request));
       return true;
     } catch (error) {
       if (apiStatusCode(error) === 404) return false;

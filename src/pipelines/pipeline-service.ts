@@ -56,27 +56,37 @@ export class PipelineService {
   }
 
   /** The pipeline and its first version are validated before anything is written, then written together. */
-  async create(input: CreatePipeline): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow | null }> {
+  /** `id` is chosen by the caller when a request ID must find this pipeline again (src/idempotency). */
+  async create(input: CreatePipeline, id: string = randomUUID()): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow | null }> {
     const namespace = input.namespace ?? SHARED_NAMESPACE;
     if (namespace !== SHARED_NAMESPACE && !this.#directory.has(namespace)) throw new NotFoundError(`namespace ${namespace} not found`);
     const now = this.#now();
     const pipeline: PipelineRow = {
-      id: randomUUID(),
+      id,
       namespace,
       name: requireName(input.name, 'input.name'),
       description: optionalDescription(input.description, 'input.description'),
       created_at: now,
     };
-    const version = input.version ? this.#versionRow(pipeline, input.version, 'input.version', now) : null;
+    const version = input.version ? this.#versionRow(pipeline, input.version, 'input.version', now, randomUUID()) : null;
     await this.#unique(`a pipeline named "${pipeline.name}" already exists ${where(namespace)}`, () =>
       this.#repo.insertWithVersion(pipeline, version),
     );
     return { pipeline, version };
   }
 
-  async createVersion(pipelineId: string, input: NewVersion): Promise<PipelineVersionRow> {
+  /** A pipeline as `create` left it: with the version it was created with, if any (a request ID's replay). */
+  async createdPipeline(id: string): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow | null } | undefined> {
+    const [pipeline] = await this.#repo.byIds([id]);
+    if (!pipeline) return undefined;
+    const versions = await this.#repo.versionsByIds(await this.#repo.versionIdsOf(id));
+    const first = [...versions].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id))[0];
+    return { pipeline, version: first && first.created_at === pipeline.created_at ? first : null };
+  }
+
+  async createVersion(pipelineId: string, input: NewVersion, id: string = randomUUID()): Promise<PipelineVersionRow> {
     const pipeline = await this.get(pipelineId);
-    const version = this.#versionRow(pipeline, input, 'input', this.#now());
+    const version = this.#versionRow(pipeline, input, 'input', this.#now(), id);
     await this.#unique(`pipeline ${pipeline.name} already has a version named "${version.name}"`, () => this.#repo.insertVersion(version));
     return version;
   }
@@ -121,7 +131,7 @@ export class PipelineService {
     return current;
   }
 
-  #versionRow(pipeline: PipelineRow, input: NewVersion, path: string, now: number): PipelineVersionRow {
+  #versionRow(pipeline: PipelineRow, input: NewVersion, path: string, now: number, id: string): PipelineVersionRow {
     let canonical: string;
     try {
       const parsed = parsePipelineSpec(input.spec, this.#maxSpecBytes);
@@ -136,7 +146,7 @@ export class PipelineService {
       throw error;
     }
     return {
-      id: randomUUID(),
+      id,
       pipeline_id: pipeline.id,
       namespace: pipeline.namespace,
       name: requireName(input.name, `${path}.name`),

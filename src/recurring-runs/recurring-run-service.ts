@@ -62,14 +62,14 @@ export class RecurringRunService {
     return row;
   }
 
-  async create(input: CreateRecurringRun, creator: Identity): Promise<RecurringRunRow> {
+  /** `id` is chosen by the caller when a request ID must find this recurring run again (src/idempotency). */
+  async create(input: CreateRecurringRun, creator: Identity, id: string = randomUUID()): Promise<RecurringRunRow> {
     const { scheduledWorkflows, recurringRuns, now } = this.#deps;
     const trigger = this.#trigger(input);
     const maxConcurrency = input.maxConcurrency ?? 1;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
       throw new InvalidInputError(`maxConcurrency must be between 1 and ${MAX_CONCURRENCY}`, 'input.maxConcurrency');
     }
-    const id = randomUUID();
     const scheduledName = workflowName(input.name, id);
     const { name, description, parameters, experiment, source, serviceAccount, workflow } = await planRun(
       this.#deps,

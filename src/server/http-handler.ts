@@ -11,6 +11,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ReadinessReport } from './readiness-checks.js';
 import type { OperationGate } from './operation-gate.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
+import { RequestDeadline } from './request-deadline.js';
 
 export interface HttpDependencies {
   readonly app: AppServices;
@@ -93,10 +94,17 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
   const { app, apollo, gate, logger, metrics } = deps;
 
   /** Answers a GraphQL request; returns the caller (for the log) and whether the gate already logged it. */
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<{ readonly user?: string; readonly traced: boolean }> {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, deadline: RequestDeadline): Promise<{ readonly user?: string; readonly traced: boolean }> {
     let identity;
     try {
-      identity = await gate.identify(req.headersDistinct);
+      // One deadline for the whole request: a silent TokenReview cannot push the answer past REQUEST_TIMEOUT_MS.
+      const resolved = await deadline.race(gate.identify(req.headersDistinct, deadline.signal));
+      if (resolved === 'timeout') {
+        gate.refused('timeout', 'http');
+        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req);
+        return { traced: false };
+      }
+      identity = resolved;
     } catch (error) {
       if (!isDomainError(error)) throw error;
       sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
@@ -117,7 +125,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         body = text;
       }
     }
-    const context = createRequestContext(app, identity, requestId);
+    const context = createRequestContext(app, identity, requestId, deadline);
     // Keyed by the request's authorizer: Apollo hands plugins a shallow copy of the context, with the same members.
     const trace = gate.begin('http', requestId, identity.user, context.authz);
     let search = url.search;
@@ -136,22 +144,26 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const outcome = await gate.within(() =>
-      trace.run(() =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-          context: async () => context,
-        }),
-      ),
+    const execution = trace.run(() =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+        context: async () => context,
+      }),
     );
-    if (outcome.timedOut) {
-      gate.refused('timeout', 'http');
-      trace.finish('timeout', ['UNAVAILABLE']);
-      const error = gate.timeoutError();
-      sendGraphqlError(res, 503, 'UNAVAILABLE', error.message, req);
-      return { user: identity.user, traced: true };
+    let response = await deadline.race(execution);
+    if (response === 'timeout') {
+      // A mutation that began writing is neither abandoned nor reported as failed: it finishes (or undoes
+      // itself) and the client gets its real outcome, late. Otherwise nothing was written: 503 is the truth.
+      if (!deadline.writing) {
+        execution.catch(() => undefined);
+        gate.refused('timeout', 'http');
+        trace.finish('timeout', ['UNAVAILABLE']);
+        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req);
+        return { user: identity.user, traced: true };
+      }
+      logger.warn('request past its deadline; waiting for the mutation it started', { requestId });
+      response = await execution;
     }
-    const response = outcome.value;
     // Apollo answers some requests (CSRF, no query) before any plugin hook: they are still one operation.
     trace.finish((response.status ?? 200) < 400 ? 'ok' : 'error');
     for (const [name, value] of response.headers) res.setHeader(name, value);
@@ -185,7 +197,12 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
           });
           return;
         }
-        ({ user, traced } = await graphql(req, res, url, requestId));
+        const deadline = new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);
+        try {
+          ({ user, traced } = await graphql(req, res, url, requestId, deadline));
+        } finally {
+          deadline.clear();
+        }
         return;
       }
       const asset = req.method === 'GET' ? deps.graphiql?.assets.get(url.pathname) : undefined;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthenticationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { sql } from 'kysely';
 import { buildKfpSchema } from '../../resolvers/build-schema.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
@@ -57,6 +57,11 @@ export interface StartOptions {
   /** Use this store instead of opening DATABASE_URL (tests); it is migrated and not closed by `close()`. */
   readonly store?: StoreHandle;
   readonly metricsDefaults?: boolean;
+  /**
+   * Where TokenReviews go, when not to the cluster kfp-graph uses for everything else (tests point it at an
+   * API server that never answers).
+   */
+  readonly tokenReviewKubeConfig?: KubeConfig;
 }
 
 /**
@@ -67,14 +72,15 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const store = options.store ?? openStore(config.DATABASE_URL);
+    // A dropped connection is absorbed by the pool (the statement on it fails as UNAVAILABLE); it is logged.
+    const store = options.store ?? openStore(config.DATABASE_URL, { onConnectionError: (error) => logger.warn('database connection lost; the pool reconnects', { error }) });
     if (!options.store) cleanups.push(() => store.close());
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
 
     let metadataStore: StoreHandle<MetadataTables> | undefined;
     if (config.METADATA_DATABASE_URL) {
-      const external = openMetadataStore(config.METADATA_DATABASE_URL);
+      const external = openMetadataStore(config.METADATA_DATABASE_URL, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error }));
       cleanups.push(() => external.close());
       metadataStore = external;
     }
@@ -135,7 +141,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     // Loaded before anything listens, so a bad manifest stops start-up with its path in the message.
     const trustedDocuments = config.TRUSTED_DOCUMENTS ? TrustedDocuments.load(config.TRUSTED_DOCUMENTS) : undefined;
     const schema = buildKfpSchema();
-    const tokens = observedTokenReviewer(new KubeTokenReviewer(cluster.kubeConfig.makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES), metrics);
+    const tokens = observedTokenReviewer(new KubeTokenReviewer((options.tokenReviewKubeConfig ?? cluster.kubeConfig).makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES, config.TOKEN_REVIEW_TIMEOUT_MS), metrics);
     const gate = new OperationGate({ schema, config, tokens, ...(trustedDocuments ? { trustedDocuments } : {}), metrics, logger });
     const apollo = createGraphqlServer(schema, gate, logger);
     apollo.addPlugin(warningsPlugin());

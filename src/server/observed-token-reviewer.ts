@@ -8,10 +8,10 @@ import type { ServerMetrics } from './metrics.js';
  */
 export function observedTokenReviewer(inner: TokenReviewer, metrics: ServerMetrics): TokenReviewer {
   return {
-    async review(token: string): Promise<Identity | null> {
+    async review(token: string, signal?: AbortSignal): Promise<Identity | null> {
       const stop = metrics.tokenReviewDuration.startTimer();
       try {
-        const identity = await inner.review(token);
+        const identity = await inner.review(token, signal);
         metrics.tokenReviews.inc({ outcome: identity ? 'authenticated' : 'rejected' });
         return identity;
       } catch (error) {

@@ -143,8 +143,8 @@ export class OperationGate {
   }
 
   /** Who is asking, by the HTTP rules (a WebSocket uses the headers of its upgrade request). */
-  identify(headers: RequestHeaders): Promise<Identity> {
-    return resolveIdentity(headers, this.#identity, this.#deps.tokens);
+  identify(headers: RequestHeaders, signal?: AbortSignal): Promise<Identity> {
+    return resolveIdentity(headers, this.#identity, this.#deps.tokens, signal);
   }
 
   get trustedDocuments(): TrustedDocuments | undefined {

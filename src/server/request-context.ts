@@ -1,4 +1,5 @@
 import type { AppServices } from '../app/app-services.js';
+import { NO_DEADLINE, type WriteGuard } from '../app/write-guard.js';
 import { RequestAuthorizer } from '../authz/request-authorizer.js';
 import type { Identity } from '../identity/identity.js';
 import { createRequestLoaders, type RequestLoaders } from '../loaders/request-loaders.js';
@@ -13,9 +14,11 @@ export interface RequestContext {
   readonly app: AppServices;
   /** Non-fatal problems met while answering; the warnings plugin adds them to `errors` beside the data. */
   readonly warnings: ResponseWarning[];
+  /** Mutations call `beginWrite()` before their first write (src/app/write-guard.ts). */
+  readonly writes: WriteGuard;
 }
 
-export function createRequestContext(app: AppServices, identity: Identity, requestId: string): RequestContext {
+export function createRequestContext(app: AppServices, identity: Identity, requestId: string, writes: WriteGuard = NO_DEADLINE): RequestContext {
   const authz = new RequestAuthorizer(identity, app.authorizer, app.directory, app.config.CONTROL_PLANE_NAMESPACE);
   const loaders = createRequestLoaders(
     {
@@ -29,5 +32,5 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
     },
     authz,
   );
-  return { requestId, identity, authz, loaders, app, warnings: [] };
+  return { requestId, identity, authz, loaders, app, warnings: [], writes };
 }

@@ -60,6 +60,23 @@ export interface RunTable {
   scheduled_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  /**
+   * Set while the run's Workflow is not confirmed created (createRun writes the row first); null once it is.
+   * Such rows are left out of lists; the reconciler settles any left pending past the grace period.
+   */
+  pending_since: number | null;
+}
+
+/** A create mutation's request ID, scoped to the user who sent it, and the object that request created. */
+export interface IdempotencyKeyTable {
+  owner: string;
+  request_id: string;
+  /** The mutation (createRun, createExperiment, …): a key reused for another one is refused. */
+  operation: string;
+  /** SHA-256 of the request's input: a key reused with different input is refused, as Stripe does. */
+  fingerprint: string;
+  resource_id: string;
+  created_at: number;
 }
 
 export interface RecurringRunTable {
@@ -100,6 +117,7 @@ export interface KfpTables {
   runs: RunTable;
   recurring_runs: RecurringRunTable;
   controller_state: ControllerStateTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface Database extends KfpTables, MetadataTables {}
@@ -109,6 +127,7 @@ export type PipelineRow = Selectable<PipelineTable>;
 export type PipelineVersionRow = Selectable<PipelineVersionTable>;
 export type RunRow = Selectable<RunTable>;
 export type RecurringRunRow = Selectable<RecurringRunTable>;
+export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
 export type NewRun = Insertable<RunTable>;
 export type RunUpdate = Updateable<RunTable>;
 

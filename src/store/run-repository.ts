@@ -27,7 +27,8 @@ export class RunRepository {
 
   async list(namespaces: readonly string[], filter: RunFilter, order: ListOrder | undefined, page: PageRequest): Promise<Page<RunRow>> {
     if (namespaces.length === 0) return emptyPage();
-    let q = this.#db.selectFrom('runs').selectAll().where('namespace', 'in', namespaces);
+    // A run pending creation may still be undone (its Workflow refused): lists show it once it is created.
+    let q = this.#db.selectFrom('runs').selectAll().where('namespace', 'in', namespaces).where('pending_since', 'is', null);
     if (filter.experimentId) q = q.where('experiment_id', '=', filter.experimentId);
     if (filter.recurringRunId) q = q.where('recurring_run_id', '=', filter.recurringRunId);
     if (filter.stateIn && filter.stateIn.length > 0) q = q.where('state', 'in', filter.stateIn);

@@ -30,7 +30,14 @@ export interface OpenStoreOptions {
   /** Open read-only (an existing KFP metadata database is never written). */
   readonly readOnly?: boolean;
   readonly poolSize?: number;
+  /**
+   * Told of every connection error the pool absorbed (a dropped idle connection, a server restart). Such an
+   * error is never rethrown: the statement in flight on that connection, if any, already failed with it.
+   */
+  readonly onConnectionError?: (error: unknown) => void;
 }
+
+type ConnectionErrorSink = (error: unknown) => void;
 
 // PostgreSQL returns BIGINT as a string to protect values past 2^53; our BIGINTs are epoch milliseconds and
 // MLMD ids, far below that, so they are parsed as numbers once here rather than at every read.
@@ -69,6 +76,14 @@ function postgresDialect(url: string, options: OpenStoreOptions): OpenedDialect 
     max: options.poolSize ?? 10,
     types: types as pg.CustomTypesConfig,
   });
+  const sink = options.onConnectionError ?? noSink;
+  // pg-pool re-emits an idle client's error (the server closed it: pg_terminate_backend, a restart, a
+  // failover) on the pool, and an EventEmitter 'error' nobody listens to kills the process. The pool has already
+  // dropped that client, so the next checkout opens a fresh connection. A client that is checked out emits
+  // 'error' itself when no statement is running on it (between statements of a transaction): it is listened to
+  // for its whole life, and pg-pool discards it on release because it is no longer queryable.
+  pool.on('error', sink);
+  pool.on('connect', (client) => client.on('error', sink));
   // Per session rather than through `options`, which a URL's own `?options=` would override.
   const dialect = new PostgresDialect({
     pool,
@@ -87,6 +102,13 @@ function mysqlDialect(url: string, options: OpenStoreOptions): OpenedDialect {
     timezone: 'Z',
     charset: 'utf8mb4',
   });
+  const sink = options.onConnectionError ?? noSink;
+  // mysql2 emits a fatal error (KILL, a server restart, a dropped socket) on the pooled connection, which
+  // removes itself from the pool with a `once('error')` listener; a second error on the same connection (the
+  // server's last ERR packet after the socket broke) would then be unhandled and kill the process. Each
+  // connection is listened to for its whole life; the statement in flight already failed with the error.
+  pool.on('connection', (connection) => connection.on('error', sink));
+  pool.on('error', sink);
   // MySQL has no read-only connection option: every new session is made read-only before its first use.
   const dialect = new MysqlDialect({
     pool,
@@ -101,6 +123,8 @@ function mysqlDialect(url: string, options: OpenStoreOptions): OpenedDialect {
     },
   };
 }
+
+const noSink: ConnectionErrorSink = () => {};
 
 /** Opens the database a URL names; no statement is sent until the first query. */
 export function openStore<DB = Database>(url: string, options: OpenStoreOptions = {}): StoreHandle<DB> {

@@ -13,6 +13,7 @@ import type { StoreHandle } from '../store/store-handle.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { LeaseLeaderElector } from './lease-leader-elector.js';
 import type { RunEvents } from './run-events.js';
+import { RunReconciler } from './run-reconciler.js';
 import { ScheduledWorkflowMirror } from './scheduled-workflow-mirror.js';
 import { SyncController } from './sync-controller.js';
 import { WorkflowRecorder } from './workflow-recorder.js';
@@ -21,7 +22,7 @@ export const SYNC_LEASE_NAME = 'kfp-graph-sync';
 
 export interface SyncParts {
   readonly config: Pick<Config, 'CONTROL_PLANE_NAMESPACE' | 'LEADER_ELECTION_NAMESPACE' | 'LEASE_DURATION_MS' | 'POD_NAME'> &
-    Partial<Pick<Config, 'PIPELINE_ROOT_TEMPLATE'>>;
+    Partial<Pick<Config, 'PIPELINE_ROOT_TEMPLATE' | 'RUN_RECONCILE_GRACE_SECONDS' | 'RUN_RECONCILE_INTERVAL_SECONDS' | 'IDEMPOTENCY_KEY_TTL_SECONDS'>>;
   readonly kubeConfig: KubeConfig;
   readonly store: StoreHandle;
   readonly directory: NamespaceDirectory;
@@ -88,6 +89,29 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     ...(parts.logger ? { logger: parts.logger } : {}),
   });
   controller.onStop(() => mirror.stop());
+  const reconciler = new RunReconciler({
+    db: parts.store.db,
+    workflows: parts.workflows,
+    directory: parts.directory,
+    graceMs: (parts.config.RUN_RECONCILE_GRACE_SECONDS ?? 300) * 1000,
+    keyTtlMs: (parts.config.IDEMPOTENCY_KEY_TTL_SECONDS ?? 86_400) * 1000,
+    now,
+    ...(parts.logger ? { logger: parts.logger } : {}),
+  });
+  // Only the Lease holder reconciles, like every other write of the sync; one pass at a time.
+  let reconciling = false;
+  const reconcileTimer = setInterval(() => {
+    if (reconciling || !controller?.isLeader()) return;
+    reconciling = true;
+    reconciler
+      .reconcileOnce()
+      .catch((error: unknown) => parts.logger?.warn('reconcile: pass failed; retried next interval', { error }))
+      .finally(() => {
+        reconciling = false;
+      });
+  }, (parts.config.RUN_RECONCILE_INTERVAL_SECONDS ?? 60) * 1000);
+  reconcileTimer.unref();
+  controller.onStop(async () => clearInterval(reconcileTimer));
   await Promise.all([controller.start(), mirror.start()]);
   return controller;
 }

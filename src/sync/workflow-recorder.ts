@@ -188,6 +188,7 @@ export class WorkflowRecorder {
       scheduled_at: Number.isFinite(epoch) && epoch > 0 ? epoch * 1000 : created,
       finished_at: null,
       updated_at: now,
+      pending_since: null,
     };
     let row = base;
     if (!allowed) {

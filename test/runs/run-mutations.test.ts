@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunService } from '../../src/runs/run-service.js';
-import type { RunRepository } from '../../src/store/run-repository.js';
+import { IdempotencyRepository } from '../../src/store/idempotency-repository.js';
+import { RunRepository } from '../../src/store/run-repository.js';
+import { openStore } from '../../src/store/store-handle.js';
 import { fromGlobalId } from '../../src/ids/global-id.js';
 import { readFileSync } from 'node:fs';
 import { ANNOTATION_RUN_NAME, KFP_RUN_LABEL, STANDALONE_RUN_LABEL } from '../../src/kube/workflow/run-labels.js';
@@ -120,12 +122,22 @@ describe('run mutations on the emulator', () => {
     expect(await runCount()).toBe(before);
   });
 
-  it('atomicity: a row that cannot be written deletes the workflow just created', async () => {
+  it('atomicity: a row that cannot be written creates no workflow (the row is written first)', async () => {
     const app = t.server.app;
-    const failing = { insert: async () => Promise.reject(new Error('database down')) } as unknown as RunRepository;
-    const service = new RunService({ config: app.config, runs: failing, experiments: app.repositories.experiments, pipelines: app.pipelines.repository, workflows: app.workflows, now: Date.now });
+    const broken = openStore('sqlite::memory:');
+    await broken.close();
+    const service = new RunService({
+      config: app.config,
+      db: broken.db,
+      runs: new RunRepository(broken.db),
+      keys: new IdempotencyRepository(broken.db),
+      experiments: app.repositories.experiments,
+      pipelines: app.pipelines.repository,
+      workflows: app.workflows,
+      now: Date.now,
+    });
     const before = (await admin.list('alice')).length;
-    await expect(service.create({ namespace: 'alice', experimentId: experiment.id, workflowSpec: argoFixture('hello-world'), name: 'orphan' }, { user: 'alice@example.com', groups: [], source: 'header' })).rejects.toThrow('database down');
+    await expect(service.create({ namespace: 'alice', experimentId: experiment.id, workflowSpec: argoFixture('hello-world'), name: 'orphan' }, { user: 'alice@example.com', groups: [], source: 'header' })).rejects.toThrow();
     expect((await admin.list('alice')).length).toBe(before);
   });
 

@@ -22,6 +22,7 @@ export function run(id: string, namespace: string, experimentId: string, name: s
     scheduled_at: null,
     finished_at: null,
     updated_at: createdAt,
+    pending_since: null,
     ...more,
   };
 }

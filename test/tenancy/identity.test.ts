@@ -134,9 +134,16 @@ describe('identity over HTTP, default settings (kubeflow-userid, no prefix)', ()
   });
 
   it('the WebSocket upgrade resolves identity the same way: the header beside a Dex JWT decides', async () => {
-    const jwt = dexStyleJwt('carol@example.com');
-    expect(await wsViewer(t.url, { authorization: `Bearer ${jwt}`, 'kubeflow-userid': 'carol@example.com' })).toBe('carol@example.com');
-    expect(await wsViewer(t.url, { authorization: `Bearer ${jwt}` })).toBe('refused');
+    // Queries over the socket are off by default (only subscriptions run there); this server allows them so the
+    // identity a socket runs as can be read back with `viewer`.
+    const ws = await startTestServer({ env: { WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS: 'true' } });
+    try {
+      const jwt = dexStyleJwt('carol@example.com');
+      expect(await wsViewer(ws.url, { authorization: `Bearer ${jwt}`, 'kubeflow-userid': 'carol@example.com' })).toBe('carol@example.com');
+      expect(await wsViewer(ws.url, { authorization: `Bearer ${jwt}` })).toBe('refused');
+    } finally {
+      await ws.close();
+    }
   });
 
   it('a malformed Authorization header is 401', async () => {
