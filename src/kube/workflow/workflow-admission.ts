@@ -1,6 +1,6 @@
-import { parseAllDocuments } from 'yaml';
 import { InvalidInputError } from '../../errors/domain-errors.js';
 import { DEFAULT_TRUSTED_KFP_DRIVER_IMAGES, kfpDriverPatchedTemplates } from './kfp-driver-patch.js';
+import { resourceTemplateViolations } from './resource-template-admission.js';
 import { childPath } from './spec-path.js';
 import { asArray, isJsonObject } from './workflow-types.js';
 import type { JsonObject, Workflow } from './workflow-types.js';
@@ -29,7 +29,9 @@ export type AdmissionRule =
   | 'privileged'
   | 'hostNamespaces'
   | 'podSpecPatch'
-  | 'clusterScope';
+  | 'templateRef'
+  | 'resource'
+  | 'alias';
 
 export interface AdmissionViolation {
   readonly rule: AdmissionRule;
@@ -60,6 +62,39 @@ const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
 ]);
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+
+/**
+ * Fields admission judges, by their lower-cased name. Go's encoding/json (Argo's executor and controller read
+ * templates with it) matches JSON keys to fields case-insensitively, so `"PodSpecPatch"` or `"Privileged"` could
+ * reach the same setting under a spelling admission does not look at: any other spelling is refused.
+ */
+const JUDGED_FIELDS: ReadonlyMap<string, string> = new Map(
+  [
+    'serviceAccountName',
+    'serviceAccount',
+    'securityContext',
+    'privileged',
+    'allowPrivilegeEscalation',
+    'capabilities',
+    'windowsOptions',
+    'hostProcess',
+    ...HOST_NAMESPACE_FIELDS,
+    'volumes',
+    'hostPath',
+    'podSpecPatch',
+    'templateRef',
+    'workflowTemplateRef',
+    'clusterWorkflowTemplateRef',
+    'templateDefaults',
+    'executor',
+    'resource',
+    'manifest',
+    'manifestFrom',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+/** Fields that pull in a template admission never saw (a (Cluster)WorkflowTemplate stored in the cluster). */
+const TEMPLATE_REFERENCES = ['templateRef', 'workflowTemplateRef', 'clusterWorkflowTemplateRef'] as const;
 
 /**
  * Refuses a workflow that would escape its tenant: throws one InvalidInputError listing every violation
@@ -126,14 +161,25 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
     violations.push({ rule, path: at, message });
   };
 
-  const serviceAccount = object['serviceAccountName'];
-  // An empty name means "unset" to Argo: the workflow-level account (set by buildRunWorkflow) applies.
-  if (serviceAccount !== undefined && serviceAccount !== '' && !policy.allowedServiceAccounts.includes(String(serviceAccount))) {
-    add(
-      'serviceAccount',
-      childPath(path, 'serviceAccountName'),
-      `service account ${JSON.stringify(serviceAccount)} is not allowed (allowed: ${policy.allowedServiceAccounts.join(', ') || 'none'})`,
-    );
+  for (const key of Object.keys(object)) {
+    const judged = JUDGED_FIELDS.get(key.toLowerCase());
+    if (judged !== undefined && judged !== key) {
+      add('alias', childPath(path, key), `${JSON.stringify(key)} is another spelling of ${judged}, which Argo's readers would accept; write ${judged}`);
+    }
+  }
+
+  // `serviceAccount` is PodSpec's deprecated alias of `serviceAccountName` (Kubernetes core/v1 types.go,
+  // DeprecatedServiceAccount): both name the account the pod runs as.
+  for (const field of ['serviceAccountName', 'serviceAccount'] as const) {
+    const serviceAccount = object[field];
+    // An empty name means "unset" to Argo: the workflow-level account (set by buildRunWorkflow) applies.
+    if (serviceAccount !== undefined && serviceAccount !== '' && !policy.allowedServiceAccounts.includes(String(serviceAccount))) {
+      add(
+        'serviceAccount',
+        childPath(path, field),
+        `service account ${JSON.stringify(String(serviceAccount).slice(0, 80))} is not allowed (allowed: ${policy.allowedServiceAccounts.join(', ') || 'none'})`,
+      );
+    }
   }
 
   if (!policy.dangerouslyAllowPrivileged) inspectSecurityContext(object['securityContext'], childPath(path, 'securityContext'), add);
@@ -161,18 +207,19 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
     });
   }
 
-  // Cluster-scoped (Cluster)WorkflowTemplates are shared by every tenant and run with the caller's account;
-  // they are outside the tenant's control, so they are refused outright (no switch).
-  for (const key of ['templateRef', 'workflowTemplateRef'] as const) {
-    const ref = object[key];
-    if (isJsonObject(ref) && ref['clusterScope'] === true) {
-      add('clusterScope', childPath(childPath(path, key), 'clusterScope'), 'cluster-scoped workflow templates are shared across tenants');
+  // A template reference runs a (Cluster)WorkflowTemplate as the cluster holds it when the step starts: a spec
+  // admission never saw, which the tenant (or anyone) may change later. Refused outright (no switch); a
+  // pipeline inlines its templates, as the KFP compiler does.
+  for (const key of TEMPLATE_REFERENCES) {
+    if (object[key] !== undefined && object[key] !== null) {
+      add('templateRef', childPath(path, key), `${key} runs a template admission cannot see; inline the template`);
     }
   }
 
   const resource = object['resource'];
-  if (isJsonObject(resource) && typeof resource['manifest'] === 'string') {
-    inspectResourceManifest(resource['manifest'], childPath(childPath(path, 'resource'), 'manifest'), context);
+  if (isJsonObject(resource)) {
+    const resourcePath = childPath(path, 'resource');
+    for (const violation of resourceTemplateViolations(resource, resourcePath, policy.namespace)) add('resource', violation.path, violation.message);
   }
 }
 
@@ -198,33 +245,5 @@ function inspectSecurityContext(
   const windows = value['windowsOptions'];
   if (isJsonObject(windows) && windows['hostProcess'] === true) {
     add('privileged', childPath(childPath(path, 'windowsOptions'), 'hostProcess'), 'host process containers are not allowed');
-  }
-}
-
-/**
- * A `resource` template creates any object with the workflow's service account; the same rules apply to
- * what it creates (a Pod, a Job…), and it must stay in the tenant namespace. Manifests that do not parse
- * (Argo substitutes `{{…}}` first) are left to RBAC and Pod Security Admission.
- */
-function inspectResourceManifest(text: string, path: string, context: WalkContext): void {
-  let documents: readonly unknown[];
-  try {
-    documents = parseAllDocuments(text).map((d) => (d.errors.length > 0 ? undefined : (d.toJS({ maxAliasCount: 100 }) as unknown)));
-  } catch {
-    return;
-  }
-  for (const document of documents) {
-    if (!isJsonObject(document)) continue;
-    const metadata = document['metadata'];
-    const namespace = isJsonObject(metadata) ? metadata['namespace'] : undefined;
-    if (namespace !== undefined && namespace !== context.policy.namespace) {
-      context.violations.push({
-        rule: 'namespace',
-        path: `${path}.metadata.namespace`,
-        message: `resource namespace ${JSON.stringify(namespace)} is not the run's namespace "${context.policy.namespace}"`,
-      });
-    }
-    // Inner paths are reported relative to the manifest string, e.g. `…resource.manifest.spec.containers[0]…`.
-    walk(document['spec'], `${path}.spec`, { ...context, trustedPatches: new Set() });
   }
 }
