@@ -67,7 +67,11 @@ const settings = z
     MAX_SPEC_BYTES: positiveInt.default(1_048_576),
     MAX_LINEAGE_DEPTH: positiveInt.default(10),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
-    GRAPHIQL: flag.default(true),
+    /** `production` turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise. */
+    NODE_ENV: z.string().optional(),
+    GRAPHIQL: flag.optional(),
+    /** Schema introspection (`__schema`, `__type`); default on, off when NODE_ENV=production. */
+    INTROSPECTION: flag.optional(),
     /** A persisted-documents.json manifest: when set, only those operations run. */
     TRUSTED_DOCUMENTS: z.string().min(1).optional(),
     /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
@@ -119,9 +123,11 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'GRAPHIQL' | 'INTROSPECTION'>> {
   readonly HOST: string;
   readonly DEMO_SEED: boolean;
+  readonly GRAPHIQL: boolean;
+  readonly INTROSPECTION: boolean;
   readonly cluster: ClusterSource;
 }
 
@@ -166,11 +172,21 @@ export function loadConfig(
     throw new ConfigError(['--seed/KFP_GRAPH_SEED: only the built-in emulator is seeded; unset KUBECONFIG']);
   }
   const embedded = cluster.mode === 'emulator';
+  // A production server tells strangers nothing about its schema by default (OWASP GraphQL cheat sheet:
+  // "disable introspection"); the schema is published in schema/schema.graphql for those who need it.
+  const production = value.NODE_ENV === 'production';
+  const introspection = value.INTROSPECTION ?? !production;
+  const graphiql = value.GRAPHIQL ?? !production;
+  if (graphiql && !introspection) {
+    throw new ConfigError(['GRAPHIQL: GraphiQL reads the schema by introspection; set INTROSPECTION=true too, or GRAPHIQL=false']);
+  }
   return Object.freeze({
     ...value,
     // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
     HOST: value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
     DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
+    GRAPHIQL: graphiql,
+    INTROSPECTION: introspection,
     cluster,
   });
 }

@@ -81,7 +81,8 @@ export function createGraphqlServer(schema: GraphQLSchema, config: Config, logge
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    introspection: true,
+    // Off in production unless INTROSPECTION=true (src/config/config.ts); field suggestions are off regardless (armor).
+    introspection: config.INTROSPECTION,
     formatError: (formatted, error) => formatError(formatted, error),
   });
 }
