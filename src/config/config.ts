@@ -66,6 +66,12 @@ const settings = z
     MAX_BODY_BYTES: positiveInt.default(1_048_576),
     MAX_SPEC_BYTES: positiveInt.default(1_048_576),
     MAX_LINEAGE_DEPTH: positiveInt.default(10),
+    /** Every String/ID argument and input field (names, IDs, filters, cron…); see src/validation/input-limits.ts. */
+    MAX_STRING_LENGTH: positiveInt.default(256),
+    /** Descriptions, URI prefixes and strings inside JSON inputs (run parameters). */
+    MAX_TEXT_LENGTH: positiveInt.default(10_000),
+    /** Nesting of JSON inputs (run parameters, federation representations). */
+    MAX_JSON_DEPTH: positiveInt.default(32),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     /** `production` turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise. */
     NODE_ENV: z.string().optional(),

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '../errors/domain-errors.js';
+import { clampMessage } from '../errors/message-clamp.js';
 import { isConnectionFailure } from '../store/connection-failure.js';
 
 /**
@@ -11,6 +12,12 @@ import { isConnectionFailure } from '../store/connection-failure.js';
  * - everything else is INTERNAL with a masked message (the server's plugin logs the original with the request ID).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const result = formatUnclamped(formatted, error);
+  // Messages never echo more than a short prefix of the input (src/errors/message-clamp.ts).
+  return { ...result, message: clampMessage(result.message) };
+}
+
+function formatUnclamped(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (isDomainError(original)) {
     const details = Object.keys(original.details).length > 0 ? original.details : undefined;

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { InvalidInputError } from '../../errors/domain-errors.js';
+import { pathDeeperThan } from '../../validation/nesting-depth.js';
 import { childPath } from './spec-path.js';
 
 /**
@@ -102,19 +103,6 @@ function firstDifference(a: unknown, b: unknown, root: string): string | undefin
     } else if (!Object.is(left, right)) {
       return at;
     }
-  }
-  return undefined;
-}
-
-/** The path of a value nested deeper than `max`, or undefined. Iterative, so it cannot overflow itself. */
-export function pathDeeperThan(value: unknown, max: number, root = ''): string | undefined {
-  const stack: [unknown, number, string][] = [[value, 0, root]];
-  while (stack.length > 0) {
-    const [current, depth, at] = stack.pop() as [unknown, number, string];
-    if (!Array.isArray(current) && !isRecord(current)) continue;
-    if (depth >= max) return at;
-    const entries: [string | number, unknown][] = Array.isArray(current) ? current.map((v, i) => [i, v]) : Object.entries(current);
-    for (const [key, child] of entries) stack.push([child, depth + 1, childPath(at, key)]);
   }
   return undefined;
 }
