@@ -107,6 +107,24 @@ describe('admitWorkflow', () => {
     expect(() => admitWorkflow(baseline, POLICY)).not.toThrow();
   });
 
+  it('refuses the rest of PSS baseline: procMount, unconfined profiles (fields and annotations), SELinux, sysctls, host ports', () => {
+    const withContext = (securityContext: Record<string, unknown>): Workflow => workflow({}, { container: { image: 'x', securityContext } });
+    const at = 'spec.templates[1].container.securityContext';
+    refused(withContext({ procMount: 'Unmasked' }), `${at}.procMount`);
+    refused(withContext({ seccompProfile: { type: 'Unconfined' } }), `${at}.seccompProfile.type`);
+    refused(withContext({ appArmorProfile: { type: 'Unconfined' } }), `${at}.appArmorProfile.type`);
+    refused(withContext({ seLinuxOptions: { type: 'spc_t' } }), `${at}.seLinuxOptions.type`);
+    refused(workflow({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }), 'spec.securityContext.sysctls[0]');
+    refused(
+      workflow({}, { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } } }),
+      'spec.templates[1].metadata.annotations["container.apparmor.security.beta.kubernetes.io/main"]',
+    );
+    refused(workflow({}, { container: { image: 'x', ports: [{ containerPort: 80, hostPort: 80 }] } }), 'spec.templates[1].container.ports[0].hostPort');
+    const confined = withContext({ seccompProfile: { type: 'RuntimeDefault' }, seLinuxOptions: { type: 'container_t' }, procMount: 'Default' });
+    expect(() => admitWorkflow(confined, POLICY)).not.toThrow();
+    expect(() => admitWorkflow(workflow({ securityContext: { sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }] } }), POLICY)).not.toThrow();
+  });
+
   it('refuses host namespaces at the workflow and template level', () => {
     refused(workflow({ hostNetwork: true }), 'spec.hostNetwork');
     refused(workflow({}, { hostPID: true }), 'spec.templates[1].hostPID');

@@ -63,6 +63,22 @@ const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
+/** PSS baseline's allowed SELinux types (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline). */
+const BASELINE_SELINUX_TYPES: ReadonlySet<string> = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+/** PSS baseline's safe sysctls (Kubernetes: pkg/kubelet/sysctl/safe_sysctls.go). */
+const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
 /**
  * Fields admission judges, by their lower-cased name. Go's encoding/json (Argo's executor and controller read
  * templates with it) matches JSON keys to fields case-insensitively, so `"PodSpecPatch"` or `"Privileged"` could
@@ -79,6 +95,13 @@ const JUDGED_FIELDS: ReadonlyMap<string, string> = new Map(
     'windowsOptions',
     'hostProcess',
     ...HOST_NAMESPACE_FIELDS,
+    'procMount',
+    'seccompProfile',
+    'appArmorProfile',
+    'seLinuxOptions',
+    'sysctls',
+    'annotations',
+    'hostPort',
     'volumes',
     'hostPath',
     'podSpecPatch',
@@ -182,12 +205,18 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
     }
   }
 
-  if (!policy.dangerouslyAllowPrivileged) inspectSecurityContext(object['securityContext'], childPath(path, 'securityContext'), add);
+  if (!policy.dangerouslyAllowPrivileged) {
+    inspectSecurityContext(object['securityContext'], childPath(path, 'securityContext'), add);
+    inspectAnnotations(object['annotations'], childPath(path, 'annotations'), add);
+  }
 
   if (!policy.dangerouslyAllowHostNamespaces) {
     for (const field of HOST_NAMESPACE_FIELDS) {
       if (object[field] === true) add('hostNamespaces', childPath(path, field), `${field} shares the node's namespace`);
     }
+    // PSS baseline forbids host ports too: a container port bound on the node's own network.
+    const hostPort = object['hostPort'];
+    if (hostPort !== undefined && hostPort !== 0) add('hostNamespaces', childPath(path, 'hostPort'), 'hostPort binds a port of the node');
   }
 
   const patch = object['podSpecPatch'];
@@ -245,5 +274,41 @@ function inspectSecurityContext(
   const windows = value['windowsOptions'];
   if (isJsonObject(windows) && windows['hostProcess'] === true) {
     add('privileged', childPath(childPath(path, 'windowsOptions'), 'hostProcess'), 'host process containers are not allowed');
+  }
+  // The rest of PSS baseline: an unmasked /proc, unconfined seccomp or AppArmor, SELinux beyond the container
+  // types, and sysctls outside the namespaced safe set each loosen the container's confinement.
+  if (value['procMount'] !== undefined && value['procMount'] !== 'Default') {
+    add('privileged', childPath(path, 'procMount'), `procMount ${JSON.stringify(value['procMount'])} is not allowed`);
+  }
+  for (const field of ['seccompProfile', 'appArmorProfile'] as const) {
+    const profile = value[field];
+    if (isJsonObject(profile) && profile['type'] === 'Unconfined') add('privileged', childPath(childPath(path, field), 'type'), `${field} Unconfined is not allowed`);
+  }
+  const selinux = value['seLinuxOptions'];
+  if (isJsonObject(selinux)) {
+    const type = selinux['type'];
+    if (type !== undefined && type !== '' && !BASELINE_SELINUX_TYPES.has(String(type))) add('privileged', childPath(childPath(path, 'seLinuxOptions'), 'type'), `SELinux type ${JSON.stringify(type)} is not allowed`);
+    for (const field of ['user', 'role'] as const) {
+      if (selinux[field] !== undefined && selinux[field] !== '') add('privileged', childPath(childPath(path, 'seLinuxOptions'), field), `a custom SELinux ${field} is not allowed`);
+    }
+  }
+  asArray(value['sysctls']).forEach((sysctl, index) => {
+    const name = isJsonObject(sysctl) ? String(sysctl['name']) : '';
+    if (!SAFE_SYSCTLS.has(name)) add('privileged', childPath(childPath(path, 'sysctls'), index), `sysctl ${JSON.stringify(name).slice(0, 80)} is not in the safe set`);
+  });
+}
+
+/**
+ * Pod annotations that are older spellings of seccomp and AppArmor profiles (Kubernetes still honours the
+ * AppArmor ones): `unconfined` through an annotation is the same escape as `type: Unconfined`.
+ */
+function inspectAnnotations(value: unknown, path: string, add: (rule: AdmissionRule, at: string, message: string) => void): void {
+  if (!isJsonObject(value)) return;
+  for (const [key, setting] of Object.entries(value)) {
+    const profileKey =
+      key.startsWith('container.apparmor.security.beta.kubernetes.io/') ||
+      key === 'seccomp.security.alpha.kubernetes.io/pod' ||
+      key.startsWith('container.seccomp.security.alpha.kubernetes.io/');
+    if (profileKey && String(setting).toLowerCase() === 'unconfined') add('privileged', childPath(path, key), 'an unconfined seccomp or AppArmor profile is not allowed');
   }
 }
