@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import type { Config } from '../src/config/config.js';
 import type { RequestContext } from '../src/server/request-context.js';
-import { limitKindOf, maxLengthOf, requireJsonWithinLimits, requireWithinLength, type InputLimits, type LimitKind } from '../src/validation/input-limits.js';
+import { limitKindOf, maxLengthOf, requireJsonWithinLimits, requireListWithinLength, requireWithinLength, type InputLimits, type LimitKind } from '../src/validation/input-limits.js';
 
 /** How one input position is checked: a text of a kind, JSON, a list of something, or an input object's fields. */
 type Check =
@@ -35,6 +35,7 @@ function limitsOf(config: Config): InputLimits {
       maxTextLength: config.MAX_TEXT_LENGTH,
       maxSpecLength: config.MAX_SPEC_BYTES,
       maxJsonDepth: config.MAX_JSON_DEPTH,
+      maxListLength: config.MAX_LIST_LENGTH,
     };
     limitsByConfig.set(config, limits);
   }
@@ -79,8 +80,10 @@ function apply(check: Check, value: unknown, path: string, limits: InputLimits):
       requireJsonWithinLimits(value, path, limits);
       return;
     case 'list':
-      if (Array.isArray(value)) value.forEach((item: unknown, index) => apply(check.item, item, `${path}[${index}]`, limits));
-      else apply(check.item, value, path, limits);
+      if (Array.isArray(value)) {
+        requireListWithinLength(value, path, limits.maxListLength);
+        value.forEach((item: unknown, index) => apply(check.item, item, `${path}[${index}]`, limits));
+      } else apply(check.item, value, path, limits);
       return;
     case 'object':
       if (typeof value !== 'object') return;

@@ -72,6 +72,8 @@ const settings = z
     MAX_TEXT_LENGTH: positiveInt.default(10_000),
     /** Nesting of JSON inputs (run parameters, federation representations). */
     MAX_JSON_DEPTH: positiveInt.default(32),
+    /** Items of a list argument (`nodes(ids:)`, `_entities(representations:)`). */
+    MAX_LIST_LENGTH: positiveInt.default(1_000),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     /** `production` turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise. */
     NODE_ENV: z.string().optional(),

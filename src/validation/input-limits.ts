@@ -15,6 +15,8 @@ export interface InputLimits {
   readonly maxSpecLength: number;
   /** Nesting of a JSON input (run parameters, federation representations): MAX_JSON_DEPTH. */
   readonly maxJsonDepth: number;
+  /** Items of a list argument or input field (`nodes(ids:)`, `_entities(representations:)`): MAX_LIST_LENGTH. */
+  readonly maxListLength: number;
 }
 
 export type LimitKind = 'string' | 'text' | 'spec';
@@ -39,6 +41,13 @@ export function maxLengthOf(kind: LimitKind, limits: InputLimits): number {
 export function requireWithinLength(value: string, path: string, max: number): void {
   if (value.length > max) {
     throw new InvalidInputError(`${path} is ${value.length} characters long; at most ${max} are allowed`, path, { maxLength: max });
+  }
+}
+
+/** Refuses a list with more than `max` items: each item costs a lookup, and the body limit alone allows ~100,000. */
+export function requireListWithinLength(items: readonly unknown[], path: string, max: number): void {
+  if (items.length > max) {
+    throw new InvalidInputError(`${path} has ${items.length} items; at most ${max} are allowed`, path, { maxItems: max });
   }
 }
 

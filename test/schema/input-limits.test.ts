@@ -86,7 +86,7 @@ async function outcome(position: Position, value: unknown): Promise<unknown> {
 }
 
 const isLimitError = (error: unknown): error is InvalidInputError =>
-  error instanceof InvalidInputError && (error.details['maxLength'] !== undefined || error.details['maxDepth'] !== undefined);
+  error instanceof InvalidInputError && ['maxLength', 'maxDepth', 'maxItems'].some((key) => error.details[key] !== undefined);
 
 describe('input limits cover every String, ID and JSON argument and input field', () => {
   it('finds the schema\'s inputs, every one of a known kind', () => {
@@ -114,6 +114,21 @@ describe('input limits cover every String, ID and JSON argument and input field'
       const nested = await outcome(position, deep);
       expect(isLimitError(nested)).toBe(true);
     }
+  });
+
+  it.each(positions.filter((p) => /^[^.[]+\[0\]$/.test(p.path)).map((p) => [p.coordinate, p] as const))('%s: a list argument of more than MAX_LIST_LENGTH items is refused', async (_name, position) => {
+    const listArg = position.path.slice(0, -3);
+    const call = position.subscription ? position.field.subscribe : position.field.resolve;
+    const error = await (async () => {
+      try {
+        await call?.(undefined, { [listArg]: Array.from({ length: config.MAX_LIST_LENGTH + 1 }, () => 'x') }, ctx, {} as GraphQLResolveInfo);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(isLimitError(error)).toBe(true);
+    expect((error as InvalidInputError).details['path']).toBe(listArg);
   });
 
   it.each(positions.filter((p) => p.kind === 'text').map((p) => [p.coordinate, p] as const))('%s: a value at the limit passes the check', async (_name, position) => {
