@@ -18,7 +18,7 @@ import { limitKindOf, maxLengthOf, requireJsonWithinLimits, requireListWithinLen
 type Check =
   | { readonly kind: 'text'; readonly limit: LimitKind }
   | { readonly kind: 'json' }
-  | { readonly kind: 'list'; readonly item: Check }
+  | { readonly kind: 'list'; readonly item: Check | undefined }
   | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, Check> };
 
 /** Scalars whose values are text: graphql's own and the federation scalars that carry strings. */
@@ -43,14 +43,15 @@ function limitsOf(config: Config): InputLimits {
 }
 
 /**
- * The check for a value of `type` at a position called `name`, or undefined when nothing in it is text (Int,
- * Boolean, enums, DateTime). `seen` stops recursive input types (none today) from looping.
+ * The check for a value of `type` at a position called `name`, or undefined when nothing in it is text or a list
+ * (Int, Boolean, enums, DateTime). `seen` stops recursive input types (none today) from looping.
  */
 function checkOf(type: GraphQLInputType, name: string, seen: ReadonlyMap<string, Check | undefined> = new Map()): Check | undefined {
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    const item = checkOf(nullable.ofType as GraphQLInputType, name, seen);
-    return item === undefined ? undefined : { kind: 'list', item };
+    // Every list is bounded, of text or not: `stateIn` with 100,000 enum values would be an SQL IN list over
+    // SQLite's 32,766 bound parameters.
+    return { kind: 'list', item: checkOf(nullable.ofType as GraphQLInputType, name, seen) };
   }
   const named = getNamedType(nullable);
   if (isScalarType(named)) {
@@ -82,8 +83,9 @@ function apply(check: Check, value: unknown, path: string, limits: InputLimits):
     case 'list':
       if (Array.isArray(value)) {
         requireListWithinLength(value, path, limits.maxListLength);
-        value.forEach((item: unknown, index) => apply(check.item, item, `${path}[${index}]`, limits));
-      } else apply(check.item, value, path, limits);
+        const { item } = check;
+        if (item !== undefined) value.forEach((element: unknown, index) => apply(item, element, `${path}[${index}]`, limits));
+      } else if (check.item !== undefined) apply(check.item, value, path, limits);
       return;
     case 'object':
       if (typeof value !== 'object') return;
@@ -92,7 +94,7 @@ function apply(check: Check, value: unknown, path: string, limits: InputLimits):
   }
 }
 
-/** Every text-bearing argument of a field with its check; empty when the field takes no text. */
+/** Every argument of a field that holds text or a list, with its check; empty when there is none. */
 export function argumentChecks(args: readonly GraphQLArgument[]): ReadonlyMap<string, Check> {
   const checks = new Map<string, Check>();
   for (const arg of args) {
@@ -104,7 +106,7 @@ export function argumentChecks(args: readonly GraphQLArgument[]): ReadonlyMap<st
 
 /**
  * Puts the input limits (src/validation/input-limits.ts) in front of every field of the served schema that takes
- * a String, ID or JSON argument, at any depth of its input objects, including subscriptions' `subscribe`. Applied
+ * a String, ID, JSON or list argument, at any depth of its input objects, including subscriptions' `subscribe`. Applied
  * last, so it runs first: an oversized value is BAD_USER_INPUT before the authorizer, a loader or SQL sees it,
  * and the same for every caller. The check is synchronous and adds no promise.
  */

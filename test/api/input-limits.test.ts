@@ -54,6 +54,12 @@ describe('input limits over HTTP', () => {
     expect(message.length).toBeLessThan(400);
   });
 
+  it('refuses a filter listing 40,000 states (over SQLite\'s bound-parameter limit) with BAD_USER_INPUT', async () => {
+    const res = await t.gql('query($s: [RunState!]) { namespace(name: "alice") { runs(filter: { stateIn: $s }) { nodes { id } } } }', { s: Array.from({ length: 40_000 }, () => 'SUCCEEDED') }, ALICE);
+    expect(first(res)?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(first(res)?.message).toBe('filter.stateIn has 40000 items; at most 1000 are allowed');
+  });
+
   it('keeps a short value in the message whole', async () => {
     const res = await t.gql('query($n: Int) { namespace(name: "alice") { runs(first: $n) { nodes { id } } } }', { n: 'abc' }, ALICE);
     expect(first(res)?.message).toContain('"abc"');
