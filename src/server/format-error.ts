@@ -29,7 +29,9 @@ function formatUnclamped(formatted: GraphQLFormattedError, error: unknown): Grap
     const code = formatted.extensions?.['code'];
     return {
       // graphql-armor words its depth/alias/cost refusals "Syntax Error: …", which they are not.
-      message: formatted.message.replace(/^Syntax Error: (?=.*\blimit of\b)/, ''),
+      // graphql-js's "Did you mean …?" names fields and types the caller did not ask about; graphql-armor drops it
+      // for Apollo, this drops it for every transport that formats errors here (graphql-ws too).
+      message: formatted.message.replace(/^Syntax Error: (?=.*\blimit of\b)/, '').replace(/ Did you mean [^?]*\?$/, ''),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },
