@@ -103,6 +103,15 @@ describe('resource template admission', () => {
     expect(paths(create(snapshot))).toEqual([`${AT}.manifest.spec.source.volumeSnapshotContentName`]);
   });
 
+  it("applies the claim rules to a workflow's volumeClaimTemplates and an ephemeral volume's claim", () => {
+    const base = withResource({ action: 'create', manifest: VOLUME_OP });
+    const claim = { metadata: { name: 'work' }, spec: { accessModes: ['ReadWriteOnce'], volumeName: 'pv-of-team-b' } };
+    const templates = { ...base, spec: { ...base.spec, volumeClaimTemplates: [claim] } } as Workflow;
+    expect(paths(templates)).toEqual(['spec.volumeClaimTemplates[0].spec.volumeName']);
+    const ephemeral = { ...base, spec: { ...base.spec, volumes: [{ name: 'e', ephemeral: { volumeClaimTemplate: { spec: { dataSourceRef: { kind: 'PersistentVolumeClaim', name: 'd', namespace: 'team-b' } } } } }] } } as Workflow;
+    expect(paths(ephemeral)).toEqual(['spec.volumes[0].ephemeral.volumeClaimTemplate.spec.dataSourceRef.namespace']);
+  });
+
   it('refuses a manifest holding several objects', () => {
     expect(paths(create(`${VOLUME_OP}\n---\n${VOLUME_OP}`))).toEqual([`${AT}.manifest`]);
   });

@@ -120,13 +120,7 @@ function objectViolations(document: JsonObject, path: string, namespace: string,
   const spec = isJsonObject(document['spec']) ? document['spec'] : {};
   const specPath = childPath(path, 'spec');
   if (kind === 'PersistentVolumeClaim') {
-    // Binding by name claims an existing PersistentVolume, which may hold another tenant's data.
-    if (spec['volumeName'] !== undefined && spec['volumeName'] !== '') add(childPath(specPath, 'volumeName'), 'binding a claim to a named PersistentVolume is not allowed');
-    const source = spec['dataSourceRef'];
-    // CrossNamespaceVolumeDataSource: a dataSourceRef may name another namespace's volume or snapshot.
-    if (isJsonObject(source) && source['namespace'] !== undefined && source['namespace'] !== namespace) {
-      add(childPath(childPath(specPath, 'dataSourceRef'), 'namespace'), 'a data source in another namespace is not allowed');
-    }
+    for (const violation of claimSpecViolations(spec, specPath, namespace)) add(violation.path, violation.message);
   }
   if (kind === 'VolumeSnapshot') {
     const source = isJsonObject(spec['source']) ? spec['source'] : {};
@@ -135,4 +129,22 @@ function objectViolations(document: JsonObject, path: string, namespace: string,
       add(childPath(childPath(specPath, 'source'), 'volumeSnapshotContentName'), 'binding to an existing VolumeSnapshotContent is not allowed');
     }
   }
+}
+
+/**
+ * The rules for a PersistentVolumeClaim spec, wherever one is written: a resource template's claim, a workflow's
+ * `volumeClaimTemplates`, an ephemeral volume's `volumeClaimTemplate`.
+ */
+export function claimSpecViolations(spec: JsonObject, specPath: string, namespace: string): readonly ResourceViolation[] {
+  const violations: ResourceViolation[] = [];
+  // Binding by name claims an existing PersistentVolume, which may hold another tenant's data.
+  if (spec['volumeName'] !== undefined && spec['volumeName'] !== '') {
+    violations.push({ path: childPath(specPath, 'volumeName'), message: 'binding a claim to a named PersistentVolume is not allowed' });
+  }
+  const source = spec['dataSourceRef'];
+  // CrossNamespaceVolumeDataSource: a dataSourceRef may name another namespace's volume or snapshot.
+  if (isJsonObject(source) && source['namespace'] !== undefined && source['namespace'] !== namespace) {
+    violations.push({ path: childPath(childPath(specPath, 'dataSourceRef'), 'namespace'), message: 'a data source in another namespace is not allowed' });
+  }
+  return violations;
 }

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors/domain-errors.js';
 import { DEFAULT_TRUSTED_KFP_DRIVER_IMAGES, kfpDriverPatchedTemplates } from './kfp-driver-patch.js';
-import { resourceTemplateViolations } from './resource-template-admission.js';
+import { claimSpecViolations, resourceTemplateViolations } from './resource-template-admission.js';
 import { childPath } from './spec-path.js';
 import { asArray, isJsonObject } from './workflow-types.js';
 import type { JsonObject, Workflow } from './workflow-types.js';
@@ -243,6 +243,18 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
     if (object[key] !== undefined && object[key] !== null) {
       add('templateRef', childPath(path, key), `${key} runs a template admission cannot see; inline the template`);
     }
+  }
+
+  // Claims Argo (volumeClaimTemplates) or the kubelet (an ephemeral volume's volumeClaimTemplate) creates follow
+  // the same rules as a resource template's claim.
+  const claims = [
+    ...asArray(object['volumeClaimTemplates']).map((claim, index) => [claim, childPath(childPath(path, 'volumeClaimTemplates'), index)] as const),
+    ...(object['volumeClaimTemplate'] === undefined ? [] : [[object['volumeClaimTemplate'], childPath(path, 'volumeClaimTemplate')] as const]),
+  ];
+  for (const [claim, at] of claims) {
+    const claimSpec = isJsonObject(claim) && isJsonObject(claim['spec']) ? claim['spec'] : undefined;
+    if (claimSpec === undefined) continue;
+    for (const violation of claimSpecViolations(claimSpec, childPath(at, 'spec'), policy.namespace)) add('resource', violation.path, violation.message);
   }
 
   const resource = object['resource'];
