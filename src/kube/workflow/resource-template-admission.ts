@@ -108,7 +108,7 @@ function objectViolations(document: JsonObject, path: string, namespace: string,
     const allowed = RESOURCE_TEMPLATE_KINDS.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
     add(
       childPath(path, 'kind'),
-      `a resource template may not make ${JSON.stringify(String(apiVersion ?? '')).slice(0, 80)} ${JSON.stringify(String(kind ?? '')).slice(0, 80)} (allowed: ${allowed})`,
+      `a resource template may not make ${String(apiVersion ?? '?').slice(0, 80)} ${String(kind ?? '?').slice(0, 80)} (allowed: ${allowed})`,
     );
     return;
   }

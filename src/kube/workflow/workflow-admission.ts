@@ -126,8 +126,9 @@ const TEMPLATE_REFERENCES = ['templateRef', 'workflowTemplateRef', 'clusterWorkf
  * KFP's apiserver checks only `spec.serviceAccountName` (kubeflow/pipelines#14357), but Argo lets a template
  * (`templates[i].serviceAccountName`) or the executor (`executor.serviceAccountName`) run under another
  * account, so every level is checked. The spec is walked generically, so the same rules hold wherever Argo
- * accepts the field: templates, `templateDefaults`, `containerSet`, sidecars, init containers, hooks, and
- * the manifests of `resource` templates.
+ * accepts the field: templates, `templateDefaults`, `containerSet`, sidecars, init containers, hooks. What
+ * a `resource` template makes follows an allow-list (resource-template-admission.ts); template references,
+ * whose spec the cluster supplies at run time, are refused; judged fields spelled any other way are refused.
  */
 export function admitWorkflow(manifest: Workflow, policy: AdmissionPolicy): void {
   const violations = admissionViolations(manifest, policy);
