@@ -1,5 +1,6 @@
 import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
+import { namespaceOfArtifactUri, visibleArtifactUri } from '../src/mlmd/artifact-uri-visibility.js';
 import type { MetadataArtifact } from '../src/mlmd/metadata-records.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { Authz } from './authz-directive.js';
@@ -24,7 +25,7 @@ export class Artifact extends Node {
   @Field(() => String, { nullable: true })
   name!: string | null;
 
-  @Field(() => String, { nullable: true })
+  /** As stored; the GraphQL field hides another tenant's URI (ArtifactFieldResolver.uri). */
   uri!: string | null;
 
   @Field(() => ArtifactStateEnum)
@@ -63,6 +64,19 @@ export class ArtifactFieldResolver {
   @FieldResolver(() => String, { name: 'namespace', nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
   async namespaceName(@Root() artifact: Artifact, @Ctx() ctx: RequestContext): Promise<string | null> {
     return visibleNamespace(artifact.namespaces, await ctx.authz.metadataScope());
+  }
+
+  @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
+  @FieldResolver(() => String, {
+    name: 'uri',
+    nullable: true,
+    description: "Where the data is; null when it is under another tenant's artifact prefix (KFP's cache shares artifacts across tenants).",
+  })
+  uriOf(@Root() artifact: Artifact, @Ctx() ctx: RequestContext): string | null | Promise<string | null> {
+    const template = ctx.app.config.ARTIFACT_PREFIX_TEMPLATE;
+    // Only a URI under some tenant's prefix needs the caller's scope; the rest resolve without a promise.
+    if (artifact.uri === null || namespaceOfArtifactUri(artifact.uri, template) === undefined) return artifact.uri;
+    return ctx.authz.metadataScope().then((scope) => visibleArtifactUri(artifact.uri, template, scope));
   }
 
   @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })

@@ -5,6 +5,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { authzDirective } from './authz-directive.js';
 import { guardSchema } from './authz-guard.js';
 import { guardWrites } from './write-guard.js';
+import { limitInputs } from './input-limit-guard.js';
 import { spreadTypeRules } from './authz-spread.js';
 import { toSubgraphSchema } from './federation-subgraph.js';
 import { resolverClasses } from './index.js';
@@ -31,11 +32,14 @@ function buildResolverSchema(): GraphQLSchema {
 /**
  * The executable schema the server serves: the resolver schema as a Federation v2 subgraph (`_service`,
  * `_entities` authorized like `node`; resolvers/federation-subgraph.ts), every guarded field behind @authz
- * (resolvers/authz-guard.ts). Built once.
+ * (resolvers/authz-guard.ts), and before that every text argument within its length limit
+ * (resolvers/input-limit-guard.ts). Built once.
  */
 export function buildKfpSchema(): GraphQLSchema {
   // Federation's own root fields enforce their rules themselves (resolvers/federation-entities.ts).
-  built ??= guardSchema(guardWrites(toSubgraphSchema(spreadTypeRules(buildResolverSchema()))), (type, field) => type === 'Query' && (field === '_entities' || field === '_service'));
+  built ??= limitInputs(
+    guardSchema(guardWrites(toSubgraphSchema(spreadTypeRules(buildResolverSchema()))), (type, field) => type === 'Query' && (field === '_entities' || field === '_service')),
+  );
   return built;
 }
 

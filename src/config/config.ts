@@ -70,8 +70,20 @@ const settings = z
     MAX_BODY_BYTES: positiveInt.default(1_048_576),
     MAX_SPEC_BYTES: positiveInt.default(1_048_576),
     MAX_LINEAGE_DEPTH: positiveInt.default(10),
+    /** Every String/ID argument and input field (names, IDs, filters, cron…); see src/validation/input-limits.ts. */
+    MAX_STRING_LENGTH: positiveInt.default(256),
+    /** Descriptions, URI prefixes and strings inside JSON inputs (run parameters). */
+    MAX_TEXT_LENGTH: positiveInt.default(10_000),
+    /** Nesting of JSON inputs (run parameters, federation representations). */
+    MAX_JSON_DEPTH: positiveInt.default(32),
+    /** Items of a list argument (`nodes(ids:)`, `_entities(representations:)`). */
+    MAX_LIST_LENGTH: positiveInt.default(1_000),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
-    GRAPHIQL: flag.default(true),
+    /** `production` turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise. */
+    NODE_ENV: z.string().optional(),
+    GRAPHIQL: flag.optional(),
+    /** Schema introspection (`__schema`, `__type`); default on, off when NODE_ENV=production. */
+    INTROSPECTION: flag.optional(),
     /** A persisted-documents.json manifest: when set, only those operations run. */
     TRUSTED_DOCUMENTS: z.string().min(1).optional(),
     /** Other origins (scheme://host[:port]) whose pages may open subscriptions; the same host always may. */
@@ -164,12 +176,14 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS' | 'GRAPHIQL' | 'INTROSPECTION'>> {
   readonly HOST: string;
   readonly METRICS_PORT: number;
   readonly METRICS_HOST: string;
   readonly DEMO_SEED: boolean;
   readonly TOKEN_REVIEW_TIMEOUT_MS: number;
+  readonly GRAPHIQL: boolean;
+  readonly INTROSPECTION: boolean;
   readonly cluster: ClusterSource;
 }
 
@@ -219,6 +233,14 @@ export function loadConfig(
   if (value.METRICS_PORT !== undefined && value.METRICS_PORT !== 0 && value.METRICS_PORT === value.PORT) {
     throw new ConfigError(['METRICS_PORT: must differ from PORT: metrics are never served where the API is']);
   }
+  // A production server tells strangers nothing about its schema by default (OWASP GraphQL cheat sheet:
+  // "disable introspection"); the schema is published in schema/schema.graphql for those who need it.
+  const production = value.NODE_ENV === 'production';
+  const introspection = value.INTROSPECTION ?? !production;
+  const graphiql = value.GRAPHIQL ?? !production;
+  if (graphiql && !introspection) {
+    throw new ConfigError(['GRAPHIQL: GraphiQL reads the schema by introspection; set INTROSPECTION=true too, or GRAPHIQL=false']);
+  }
   return Object.freeze({
     ...value,
     HOST: host,
@@ -228,6 +250,8 @@ export function loadConfig(
     // Identity is bounded like authorization: both are questions to the same API server.
     TOKEN_REVIEW_TIMEOUT_MS: value.TOKEN_REVIEW_TIMEOUT_MS ?? value.AUTHZ_TIMEOUT_MS,
     DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
+    GRAPHIQL: graphiql,
+    INTROSPECTION: introspection,
     cluster,
   });
 }

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '../errors/domain-errors.js';
+import { clampMessage } from '../errors/message-clamp.js';
 import { isConnectionFailure } from '../store/connection-failure.js';
 
 /**
@@ -11,6 +12,12 @@ import { isConnectionFailure } from '../store/connection-failure.js';
  * - everything else is INTERNAL with a masked message (the server's plugin logs the original with the request ID).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const result = formatUnclamped(formatted, error);
+  // Messages never echo more than a short prefix of the input (src/errors/message-clamp.ts).
+  return { ...result, message: clampMessage(result.message) };
+}
+
+function formatUnclamped(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (isDomainError(original)) {
     const details = Object.keys(original.details).length > 0 ? original.details : undefined;
@@ -22,7 +29,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const code = formatted.extensions?.['code'];
     return {
       // graphql-armor words its depth/alias/cost refusals "Syntax Error: …", which they are not.
-      message: formatted.message.replace(/^Syntax Error: (?=.*\blimit of\b)/, ''),
+      // graphql-js's "Did you mean …?" names fields and types the caller did not ask about; graphql-armor drops it
+      // for Apollo, this drops it for every transport that formats errors here (graphql-ws too).
+      message: formatted.message.replace(/^Syntax Error: (?=.*\blimit of\b)/, '').replace(/ Did you mean [^?]*\?$/, ''),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED' },

@@ -85,7 +85,9 @@ export function createGraphqlServer(schema: GraphQLSchema, gate: OperationGate, 
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    introspection: true,
+    // Off in production unless INTROSPECTION=true (src/config/config.ts): the gate's validation rules then refuse
+    // it on every transport; Apollo's own switch agrees. Field suggestions are off regardless (armor).
+    introspection: gate.introspection,
     formatError: (formatted, error) => formatError(formatted, error),
   });
 }

@@ -1,6 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
+  NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
   specifiedRules,
@@ -49,7 +50,7 @@ export interface GateDependencies {
   readonly config: Pick<
     Config,
     | 'MAX_DEPTH' | 'MAX_COST' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'REQUEST_TIMEOUT_MS' | 'WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS' | 'METRICS_OPERATION_NAMES'
-    | 'KUBEFLOW_USERID_HEADER' | 'KUBEFLOW_USERID_PREFIX' | 'KUBEFLOW_GROUPS_HEADER' | 'DANGEROUSLY_ALLOW_ANONYMOUS_USER'
+    | 'KUBEFLOW_USERID_HEADER' | 'KUBEFLOW_USERID_PREFIX' | 'KUBEFLOW_GROUPS_HEADER' | 'DANGEROUSLY_ALLOW_ANONYMOUS_USER' | 'INTROSPECTION'
   >;
   readonly tokens: TokenReviewer | null;
   readonly trustedDocuments?: TrustedDocuments;
@@ -137,14 +138,20 @@ export class OperationGate {
       maxTokens: { enabled: false },
       maxDirectives: { n: 50 },
     }).protect();
-    this.validationRules = armor.validationRules;
+    // Introspection off (production default, INTROSPECTION) is a validation rule, so both transports refuse it.
+    this.validationRules = config.INTROSPECTION ? armor.validationRules : [...armor.validationRules, NoSchemaIntrospectionCustomRule];
     this.apolloPlugins = armor.plugins;
-    this.#wsRules = [...specifiedRules, ...armor.validationRules];
+    this.#wsRules = [...specifiedRules, ...this.validationRules];
   }
 
   /** Who is asking, by the HTTP rules (a WebSocket uses the headers of its upgrade request). */
   identify(headers: RequestHeaders, signal?: AbortSignal): Promise<Identity> {
     return resolveIdentity(headers, this.#identity, this.#deps.tokens, signal);
+  }
+
+  /** Whether introspection runs (INTROSPECTION; off by default in production). */
+  get introspection(): boolean {
+    return this.#deps.config.INTROSPECTION;
   }
 
   get trustedDocuments(): TrustedDocuments | undefined {

@@ -100,6 +100,15 @@ describe('loadConfig', () => {
     });
   }
 
+  it('turns introspection and GraphiQL off when NODE_ENV=production, unless a setting turns them on', () => {
+    expect(loadConfig({}, [])).toMatchObject({ INTROSPECTION: true, GRAPHIQL: true });
+    expect(loadConfig({ NODE_ENV: 'production' }, [])).toMatchObject({ INTROSPECTION: false, GRAPHIQL: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }, [])).toMatchObject({ INTROSPECTION: true, GRAPHIQL: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' }, [])).toMatchObject({ INTROSPECTION: true, GRAPHIQL: true });
+    expect(loadConfig({ INTROSPECTION: 'false', GRAPHIQL: 'false' }, [])).toMatchObject({ INTROSPECTION: false, GRAPHIQL: false });
+    expect(problemsOf({ NODE_ENV: 'production', GRAPHIQL: 'true' })[0]).toMatch(/^GRAPHIQL: .*INTROSPECTION=true/);
+  });
+
   it('names every bad setting at once', () => {
     const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'ftp://x', MAX_PAGE_SIZE: '0' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'MAX_PAGE_SIZE', 'PORT']);

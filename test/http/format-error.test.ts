@@ -46,3 +46,19 @@ describe('formatError', () => {
     expect(formatError(wrapped.toJSON(), wrapped)).toMatchObject({ message: 'run not found', extensions: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('formatError and the input', () => {
+  it('drops graphql-js field suggestions, whatever the transport', () => {
+    const error = new GraphQLError('Cannot query field "viewr" on type "Query". Did you mean "viewer"?');
+    expect(formatError(error.toJSON(), error).message).toBe('Cannot query field "viewr" on type "Query".');
+  });
+
+  it('quotes at most a prefix of a long value and caps the message', () => {
+    const error = new GraphQLError(`Variable "$n" got invalid value "${'z'.repeat(900_000)}"; Int cannot represent non-integer value`);
+    const message = formatError(error.toJSON(), error).message;
+    expect(message).toBe(`Variable "$n" got invalid value "${'z'.repeat(40)}…" (900000 characters); Int cannot represent non-integer value`);
+    const domain = new NotFoundError(`x ${'y '.repeat(5_000)}`);
+    const wrapped = new GraphQLError(domain.message, { originalError: domain });
+    expect(formatError(wrapped.toJSON(), wrapped).message.length).toBeLessThan(2_100);
+  });
+});

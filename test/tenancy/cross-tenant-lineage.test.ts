@@ -14,6 +14,7 @@ import { globalId } from './tenancy-support.js';
 describe('lineage across tenants', () => {
   let t: TestServer;
   let artifact: string;
+  let cachedArtifact: string;
   let producer: string;
   let consumer: string;
   const bobRun = randomUUID();
@@ -23,22 +24,25 @@ describe('lineage across tenants', () => {
     t = await startTestServer();
     const writer = new MetadataWriter(t.server.app.store.db as unknown as Kysely<MetadataTables>, t.server.app.store.dialect);
     const model = { key: 'cross-tenant/model', uri: 's3://mlpipeline/cross-tenant/model', name: 'model', type: 'system.Model' };
+    // What KFP's cache shares in practice: an artifact under bob's own prefix (ARTIFACT_PREFIX_TEMPLATE).
+    const cached = { key: 'cross-tenant/cached', uri: `s3://mlpipeline/v2/artifacts/bob/train-and-evaluate/${bobRun}/train/model`, name: 'cached', type: 'system.Model' };
     const at = Date.now();
     const produced = await writer.recordRun({
       runId: bobRun,
       namespace: 'bob',
       pipelineName: 'train-and-evaluate',
-      executions: [{ key: `${bobRun}/train`, type: 'system.ContainerExecution', name: 'train', state: 'COMPLETE', createdAt: at, updatedAt: at, outputs: [model] }],
+      executions: [{ key: `${bobRun}/train`, type: 'system.ContainerExecution', name: 'train', state: 'COMPLETE', createdAt: at, updatedAt: at, outputs: [model, cached] }],
     });
     const consumed = await writer.recordRun({
       runId: researchRun,
       namespace: 'ml-research',
       pipelineName: 'train-and-evaluate',
-      executions: [{ key: `${researchRun}/evaluate`, type: 'system.ContainerExecution', name: 'evaluate', state: 'COMPLETE', createdAt: at, updatedAt: at, inputs: [model] }],
+      executions: [{ key: `${researchRun}/evaluate`, type: 'system.ContainerExecution', name: 'evaluate', state: 'COMPLETE', createdAt: at, updatedAt: at, inputs: [model, cached] }],
     });
     const artifactId = produced.artifactIds.get('cross-tenant/model');
     expect(consumed.artifactIds.get('cross-tenant/model')).toBe(artifactId);
     artifact = globalId('Artifact', artifactId as number);
+    cachedArtifact = globalId('Artifact', produced.artifactIds.get('cross-tenant/cached') as number);
     producer = globalId('Execution', produced.executionIds.get(`${bobRun}/train`) as number);
     consumer = globalId('Execution', consumed.executionIds.get(`${researchRun}/evaluate`) as number);
   });
@@ -64,7 +68,7 @@ describe('lineage across tenants', () => {
     expect(res.body.data?.artifact.producer).toBeNull();
     expect(res.body.data?.artifact.consumers.map((e) => e.id)).toEqual([consumer]);
     const inputs = await t.gql<{ execution: { inputs: { id: string }[] } }>('query($id: ID!) { execution(id: $id) { inputs { id } } }', { id: consumer }, { user: 'dave@example.com' });
-    expect(inputs.body.data?.execution.inputs.map((a) => a.id)).toEqual([artifact]);
+    expect(inputs.body.data?.execution.inputs.map((a) => a.id).sort()).toEqual([artifact, cachedArtifact].sort());
     const lineage = await t.gql<{ lineage: { executions: { id: string }[]; edges: { executionId: string }[] } }>(LINEAGE, { id: artifact }, { user: 'dave@example.com' });
     expect(lineage.body.errors).toBeUndefined();
     expect(lineage.body.data?.lineage.executions.map((e) => e.id)).toEqual([consumer]);
@@ -77,6 +81,21 @@ describe('lineage across tenants', () => {
   it("Artifact.namespace names the caller's own tenant, never the other one", async () => {
     const res = await t.gql<{ artifact: { namespace: string } }>(ARTIFACT, { id: artifact }, { user: 'dave@example.com' });
     expect(res.body.data?.artifact.namespace).toBe('ml-research');
+  });
+
+  // Residual of issue 8: the URI of a cache-shared artifact names the tenant whose run wrote it.
+  it("Artifact.uri under another tenant's prefix is null for the consumer, shown to the owner and the admin", async () => {
+    const uriAs = async (user: string) => {
+      const res = await t.gql<{ artifact: { uri: string | null } }>('query($id: ID!) { artifact(id: $id) { uri } }', { id: cachedArtifact }, { user });
+      expect(res.body.errors, user).toBeUndefined();
+      return res.body.data?.artifact.uri;
+    };
+    expect(await uriAs('dave@example.com')).toBeNull();
+    expect(await uriAs('bob@example.com')).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/bob\//);
+    expect(await uriAs('admin@example.com')).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/bob\//);
+    // A URI under no tenant's prefix stays visible to both.
+    const plain = await t.gql<{ artifact: { uri: string } }>('query($id: ID!) { artifact(id: $id) { uri } }', { id: artifact }, { user: 'dave@example.com' });
+    expect(plain.body.data?.artifact.uri).toBe('s3://mlpipeline/cross-tenant/model');
   });
 
   it('node(id) finds it for both tenants', async () => {

@@ -112,3 +112,36 @@ describe('parsePipelineSpec rejects', () => {
     invalid(lines.join('\n'));
   });
 });
+
+describe('parsePipelineSpec reads the spec as Kubernetes readers do, or refuses it (issue 8)', () => {
+  const hello = fixtureText('argo/hello-world.yaml');
+
+  it('refuses a value YAML 1.1 and YAML 1.2 read differently, naming its path', () => {
+    const spec = hello.replace('spec:\n', 'spec:\n  hostNetwork: yes\n');
+    const error = invalid(spec);
+    expect(error.details['path']).toBe('spec.hostNetwork');
+    expect(error.message).toMatch(/YAML 1\.1/);
+  });
+
+  it('accepts the same value written unambiguously', () => {
+    const { manifest } = parsePipelineSpec(hello.replace('spec:\n', 'spec:\n  activeDeadlineSeconds: 60\n  podPriorityClassName: "yes"\n'), MAX_BYTES);
+    expect(manifest.spec['podPriorityClassName']).toBe('yes');
+  });
+
+  it('refuses anchors, merge keys and tags in YAML, and duplicate keys in YAML and in JSON', () => {
+    expect(invalid(hello.replace('spec:\n', 'spec:\n  podGC: &gc {strategy: OnPodSuccess}\n  x: *gc\n')).message).toMatch(/anchor/);
+    expect(invalid(hello.replace('spec:\n', 'spec:\n  <<: {hostNetwork: true}\n')).message).toMatch(/merge key/);
+    expect(invalid(hello.replace('spec:\n', 'spec:\n  hostNetwork: !!bool "true"\n')).message).toMatch(/tag/);
+    expect(invalid(hello.replace('spec:\n', 'spec:\n  entrypoint: other\n')).message).toMatch(/duplicate key/);
+    const json = JSON.stringify(parsePipelineSpec(hello, MAX_BYTES).manifest).replace('"spec":{', '"spec":{"hostNetwork":false,"hostNetwork":true,');
+    expect(invalid(json).message).toMatch(/duplicate key/);
+  });
+
+  it('refuses a JSON spec nested 100,000 deep with BAD_USER_INPUT, not a stack overflow', () => {
+    const deep = `{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","spec":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const error = invalid(deep, 4 << 20);
+    expect(error.message.length).toBeLessThan(300);
+    const nested = `{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","spec":{"x":${'['.repeat(150)}${']'.repeat(150)}}}`;
+    expect(invalid(nested).message).toMatch(/nested more than 100 levels/);
+  });
+});

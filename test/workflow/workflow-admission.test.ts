@@ -107,6 +107,24 @@ describe('admitWorkflow', () => {
     expect(() => admitWorkflow(baseline, POLICY)).not.toThrow();
   });
 
+  it('refuses the rest of PSS baseline: procMount, unconfined profiles (fields and annotations), SELinux, sysctls, host ports', () => {
+    const withContext = (securityContext: Record<string, unknown>): Workflow => workflow({}, { container: { image: 'x', securityContext } });
+    const at = 'spec.templates[1].container.securityContext';
+    refused(withContext({ procMount: 'Unmasked' }), `${at}.procMount`);
+    refused(withContext({ seccompProfile: { type: 'Unconfined' } }), `${at}.seccompProfile.type`);
+    refused(withContext({ appArmorProfile: { type: 'Unconfined' } }), `${at}.appArmorProfile.type`);
+    refused(withContext({ seLinuxOptions: { type: 'spc_t' } }), `${at}.seLinuxOptions.type`);
+    refused(workflow({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }), 'spec.securityContext.sysctls[0]');
+    refused(
+      workflow({}, { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } } }),
+      'spec.templates[1].metadata.annotations["container.apparmor.security.beta.kubernetes.io/main"]',
+    );
+    refused(workflow({}, { container: { image: 'x', ports: [{ containerPort: 80, hostPort: 80 }] } }), 'spec.templates[1].container.ports[0].hostPort');
+    const confined = withContext({ seccompProfile: { type: 'RuntimeDefault' }, seLinuxOptions: { type: 'container_t' }, procMount: 'Default' });
+    expect(() => admitWorkflow(confined, POLICY)).not.toThrow();
+    expect(() => admitWorkflow(workflow({ securityContext: { sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }] } }), POLICY)).not.toThrow();
+  });
+
   it('refuses host namespaces at the workflow and template level', () => {
     refused(workflow({ hostNetwork: true }), 'spec.hostNetwork');
     refused(workflow({}, { hostPID: true }), 'spec.templates[1].hostPID');
@@ -120,35 +138,28 @@ describe('admitWorkflow', () => {
     refused(workflow({ templateDefaults: { podSpecPatch: patch } }), 'spec.templateDefaults.podSpecPatch');
   });
 
-  it('refuses cluster-scoped template references', () => {
+  it('refuses every template reference, namespaced or cluster-scoped: they run a spec admission never saw', () => {
     const step = { name: 'run', templateRef: { name: 'shared', template: 'x', clusterScope: true } };
-    refused(
-      workflow({ templates: [{ name: 'main', steps: [[step]] }] }),
-      'spec.templates[0].steps[0][0].templateRef.clusterScope',
-    );
-    const task = { name: 'run', templateRef: { name: 'shared', template: 'x', clusterScope: true } };
-    refused(workflow({ templates: [{ name: 'main', dag: { tasks: [task] } }] }), 'spec.templates[0].dag.tasks[0].templateRef.clusterScope');
-    refused(workflow({ workflowTemplateRef: { name: 'shared', clusterScope: true } }), 'spec.workflowTemplateRef.clusterScope');
-    // A namespaced WorkflowTemplate is the tenant's own.
+    refused(workflow({ templates: [{ name: 'main', steps: [[step]] }] }), 'spec.templates[0].steps[0][0].templateRef');
     const own = { name: 'run', templateRef: { name: 'mine', template: 'x' } };
-    expect(() => admitWorkflow(workflow({ templates: [{ name: 'main', steps: [[own]] }] }), POLICY)).not.toThrow();
+    refused(workflow({ templates: [{ name: 'main', dag: { tasks: [own] } }] }), 'spec.templates[0].dag.tasks[0].templateRef');
+    refused(workflow({ workflowTemplateRef: { name: 'mine' } }), 'spec.workflowTemplateRef');
+    refused(workflow({ workflowTemplateRef: { name: 'shared', clusterScope: true } }), 'spec.workflowTemplateRef');
+    refused(workflow({ clusterWorkflowTemplateRef: { name: 'shared' } }), 'spec.clusterWorkflowTemplateRef');
+    const hook = { hooks: { exit: { templateRef: { name: 'mine', template: 'x' } } } };
+    refused(workflow({}, hook), 'spec.templates[1].hooks.exit.templateRef');
   });
 
-  it('applies the rules to what a resource template creates', () => {
-    const manifest = [
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata: {generateName: x-, namespace: kube-system}',
-      'spec:',
-      '  containers: [{name: c, image: x, securityContext: {privileged: true}}]',
-      '  volumes: [{name: h, hostPath: {path: /}}]',
-    ].join('\n');
-    const violations = admissionViolations(workflow({}, { container: undefined, resource: { action: 'create', manifest } }), POLICY);
-    expect(violations.map((v) => v.path).sort()).toEqual([
-      'spec.templates[1].resource.manifest.metadata.namespace',
-      'spec.templates[1].resource.manifest.spec.containers[0].securityContext.privileged',
-      'spec.templates[1].resource.manifest.spec.volumes[0].hostPath',
-    ]);
+  it('refuses other spellings of judged fields (Go\'s JSON decoding matches keys case-insensitively)', () => {
+    refused(workflow({}, { container: { image: 'x', securityContext: { Privileged: true } } }), 'spec.templates[1].container.securityContext.Privileged');
+    refused(workflow({ PodSpecPatch: '{"hostPID": true}' }), 'spec.PodSpecPatch');
+    refused(workflow({ hostnetwork: true }), 'spec.hostnetwork');
+    refused(workflow({}, { ServiceAccountName: 'admin' }), 'spec.templates[1].ServiceAccountName');
+  });
+
+  it('refuses the deprecated serviceAccount alias of serviceAccountName', () => {
+    refused(workflow({}, { serviceAccount: 'argo-server' }), 'spec.templates[1].serviceAccount');
+    expect(() => admitWorkflow(workflow({}, { serviceAccount: 'default-editor' }), POLICY)).not.toThrow();
   });
 
   it('collects every violation into one error', () => {

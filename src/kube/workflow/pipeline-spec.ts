@@ -1,7 +1,7 @@
-import { parseAllDocuments } from 'yaml';
 import { InvalidInputError } from '../../errors/domain-errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { childPath } from './spec-path.js';
+import { parseUnambiguousYaml } from './unambiguous-yaml.js';
 import { ARGO_API_VERSION, asArray, asString, isJsonObject } from './workflow-types.js';
 import type { JsonObject, Workflow } from './workflow-types.js';
 
@@ -69,21 +69,9 @@ export function pipelineParameters(spec: Workflow): readonly PipelineParameter[]
 }
 
 function parseSingleDocument(text: string): unknown {
-  const trimmed = text.trimStart();
-  // JSON is tried first so a JSON package gets JSON's error messages and number semantics.
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // Flow-style YAML also starts with `{`: fall through to the YAML parser.
-    }
-  }
-  // `yaml` caps alias expansion (maxAliasCount 100) and rejects duplicate keys, which stops billion-laughs
-  // documents and ambiguous specs.
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) {
-    throw new InvalidInputError('pipeline spec is empty', '');
-  }
+  // JSON is YAML: one parser for both, so a JSON package with a duplicate key is refused too (JSON.parse would
+  // silently keep the last one). The spec is read as every Kubernetes reader would read it, or refused.
+  const documents = parseUnambiguousYaml(text, 'pipeline spec');
   if (documents.length === 0) throw new InvalidInputError('pipeline spec is empty', '');
   if (documents.length > 1) {
     throw new InvalidInputError(
@@ -91,18 +79,7 @@ function parseSingleDocument(text: string): unknown {
       '',
     );
   }
-  const [document] = documents;
-  if (document === undefined) throw new InvalidInputError('pipeline spec is empty', '');
-  const [error] = document.errors;
-  if (error !== undefined) {
-    throw new InvalidInputError(`pipeline spec is not valid YAML or JSON: ${error.message}`, '');
-  }
-  try {
-    return document.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new InvalidInputError(`pipeline spec is not valid YAML or JSON: ${reason}`, '');
-  }
+  return documents[0];
 }
 
 function toWorkflow(document: JsonObject): Workflow {
