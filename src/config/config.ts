@@ -36,6 +36,8 @@ const settings = z
     KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
     KFP_GRAPH_SEED: z.string().min(1).optional(),
     EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** How long the tenant-namespace directory answers from its cache after its watch broke; then UNAVAILABLE. */
+    NAMESPACE_DIRECTORY_MAX_STALENESS_MS: z.coerce.number().int().min(0).default(10_000),
 
     KUBEFLOW_USERID_HEADER: z.string().min(1).default('kubeflow-userid'),
     KUBEFLOW_USERID_PREFIX: z.string().default(''),

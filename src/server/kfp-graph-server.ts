@@ -72,7 +72,10 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
 
     const cluster = await connectCluster(config.cluster, options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {});
     cleanups.push(() => cluster.close());
-    const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
+    const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig, {
+      maxStalenessMs: config.NAMESPACE_DIRECTORY_MAX_STALENESS_MS,
+      logger: logger.child({ component: 'namespace-directory' }),
+    });
     cleanups.push(() => directory.stop());
 
     const reviews = new SubjectAccessReviewAuthorizer(cluster.kubeConfig.makeApiClient(AuthorizationV1Api), {
@@ -99,7 +102,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       onCleanupError: (error, what) => logger.error('cleanup failed; object left behind', { error, what }),
     });
 
-    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
+    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded');
 
     let sync: SyncController | null = null;
     if (config.SYNC) {
@@ -138,6 +141,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       readiness: async () => ({
         database: await sql`select 1`.execute(store.db).then(() => true, () => false),
         cluster: await versionApi.getCode().then(() => true, () => false),
+        namespaces: directory.isAvailable(),
       }),
       ...(trustedDocuments ? { trustedDocuments } : {}),
       graphiql: config.GRAPHIQL
