@@ -8,38 +8,60 @@ import {
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
-import { isDomainError } from '../errors/domain-errors.js';
+import { classifyError } from './error-classification.js';
 import { formatError } from './format-error.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 import type { RequestContext } from './request-context.js';
 
-/** Times each operation, counts its errors by code, logs unexpected ones with the request ID and user. */
+/** The name of the document's first operation as written (`query Name …`), when it starts with one. */
+function declaredOperationName(query: string | undefined): string | undefined {
+  return /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query ?? '')?.[1];
+}
+
+/**
+ * Times each operation, counts its errors by code and logs each error by whose fault it is: a client's mistake
+ * (parse, validation, limits, bad input, not found, forbidden) is an info line with its code, a dependency that
+ * is down a warn line, and only an unexpected error an `error` line with its stack — so a user's typo pages
+ * nobody. The operation's name goes to the access line (http-handler) through the context's `outcome`.
+ */
 function observabilityPlugin(metrics: ServerMetrics, logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart(started) {
       const stop = metrics.operationDuration.startTimer();
+      const outcome = started.contextValue.outcome;
+      // Before the document is parsed and validated, the name the client gave or the one its text declares, so
+      // that the access line of a refused document still says which operation it was.
+      outcome.operation = started.request.operationName ?? declaredOperationName(started.request.query);
       let operation = 'unknown';
       return {
         async didResolveOperation(requestContext) {
           operation = requestContext.operationName ?? 'anonymous';
+          outcome.operation = operation;
         },
         async didEncounterErrors(requestContext) {
           for (const error of requestContext.errors) {
-            const original = error.originalError;
-            if (original === undefined || original === null || isDomainError(original)) continue;
-            logger.error('internal error', {
+            const { code, severity } = classifyError(error, error.extensions['code']);
+            const fields = {
               requestId: requestContext.contextValue.requestId,
               user: requestContext.contextValue.identity.user,
-              path: error.path,
-              error: original,
-            });
+              operation: outcome.operation,
+              code,
+              ...(error.path ? { path: error.path } : {}),
+            };
+            if (severity === 'internal') logger.error('internal error', { ...fields, error: error.originalError ?? error });
+            else if (severity === 'unavailable') logger.warn('dependency unavailable', { ...fields, message: (error.originalError ?? error).message });
+            else logger.info('client error', { ...fields, message: error.message });
           }
         },
         async willSendResponse(requestContext) {
           const body = requestContext.response.body;
           const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
-          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.['code'] ?? 'UNKNOWN') });
+          for (const error of errors) {
+            const code = String(error.extensions?.['code'] ?? 'UNKNOWN');
+            metrics.errors.inc({ code });
+            outcome.errorCodes.push(code);
+          }
           stop({ operation, outcome: errors.length > 0 ? 'error' : 'ok' });
         },
       };

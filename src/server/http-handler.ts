@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { AppServices } from '../app/app-services.js';
 import { isDomainError, type ErrorCode } from '../errors/domain-errors.js';
+import type { ResponseErrorCode } from './error-codes.js';
 import { resolveIdentity } from '../identity/resolve-identity.js';
 import type { TokenReviewer } from '../identity/token-reviewer.js';
 import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
@@ -51,9 +52,33 @@ function responseTypeFor(req: IncomingMessage | undefined): string {
   return `${accept.includes(GRAPHQL_RESPONSE_JSON) ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8`;
 }
 
+/** What the access line says about one request. */
+interface AccessRecord {
+  user?: string;
+  operation?: string;
+  readonly codes: string[];
+}
+
 /** A GraphQL-shaped error for failures before execution (identity, body size), as the spec's JSON. */
-function sendGraphqlError(res: ServerResponse, status: number, code: string, message: string, req?: IncomingMessage): void {
+function sendGraphqlError(res: ServerResponse, status: number, code: ResponseErrorCode, message: string, req: IncomingMessage, access: AccessRecord): void {
+  access.codes.push(code);
   send(res, status, responseTypeFor(req), JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** The codes of a small error answer Apollo wrote without running the plugins (a body without a query, CSRF). */
+function errorCodesOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { readonly errors?: readonly { readonly extensions?: { readonly code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+  } catch {
+    return [];
+  }
+}
+
+/** The client hung up or sent a broken stream: its doing, not a server fault. */
+function isClientAbort(req: IncomingMessage, error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ECONNABORTED' || (error instanceof Error && error.message === 'aborted');
 }
 
 /** Codes of GraphQL request errors: the document or its variables, not the HTTP request, are at fault. */
@@ -100,15 +125,16 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     ...(app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER ? { anonymousUser: app.config.DANGEROUSLY_ALLOW_ANONYMOUS_USER } : {}),
   };
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<string | undefined> {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, access: AccessRecord): Promise<void> {
     let identity;
     try {
       identity = await resolveIdentity(req.headersDistinct, identitySettings, deps.tokens);
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
-      return undefined;
+      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req, access);
+      return;
     }
+    access.user = identity.user;
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readBody(req, app.config.MAX_BODY_BYTES);
@@ -117,8 +143,8 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         try {
           body = JSON.parse(text);
         } catch {
-          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req);
-          return identity.user;
+          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req, access);
+          return;
         }
       } else {
         body = text;
@@ -128,8 +154,8 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     if (deps.trustedDocuments) {
       const trusted = toTrustedRequest(deps.trustedDocuments, req.method === 'POST' ? body : undefined, url);
       if (!trusted.ok) {
-        sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req);
-        return identity.user;
+        sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req, access);
+        return;
       }
       body = trusted.body;
       search = trusted.search;
@@ -150,21 +176,24 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       }),
       timeout,
     ]).finally(() => clearTimeout(timer));
+    access.operation = context.outcome.operation;
     if (response === 'timeout') {
-      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req);
-      return identity.user;
+      logger.warn('request timed out', { requestId, user: identity.user, operation: access.operation, ms: app.config.REQUEST_TIMEOUT_MS });
+      sendGraphqlError(res, 503, 'UNAVAILABLE', `the request took longer than ${app.config.REQUEST_TIMEOUT_MS} ms`, req, access);
+      return;
     }
+    access.codes.push(...context.outcome.errorCodes);
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.statusCode = legacyStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
+      if (access.codes.length === 0 && (response.status ?? 200) >= 400) access.codes.push(...errorCodesOf(response.body.string));
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    return identity.user;
   }
 
   return (req, res) => {
@@ -173,7 +202,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     let route = 'other';
-    let user: string | undefined;
+    const access: AccessRecord = { codes: [] };
     const handle = async (): Promise<void> => {
       if (url.pathname === '/graphql') {
         route = 'graphql';
@@ -184,7 +213,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
           });
           return;
         }
-        user = await graphql(req, res, url, requestId);
+        await graphql(req, res, url, requestId, access);
         return;
       }
       const asset = req.method === 'GET' ? deps.graphiql?.assets.get(url.pathname) : undefined;
@@ -215,17 +244,33 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     handle()
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) {
-          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message, req);
+          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message, req, access);
+          return;
+        }
+        if (isClientAbort(req, error)) {
+          logger.info('client went away', { requestId, error: error instanceof Error ? error.message : String(error) });
+          if (!res.headersSent) sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body was cut off', req, access);
+          else res.end();
           return;
         }
         logger.error('request failed', { requestId, error });
-        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error', req);
+        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error', req, access);
         else res.end();
       })
       .finally(() => {
         metrics.httpRequests.inc({ route, status: String(res.statusCode) });
         if (route !== 'asset' && route !== 'healthz' && route !== 'metrics') {
-          logger.info('request', { requestId, user, method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) });
+          // The access line: one per request, info whatever the outcome (errors are logged on their own line).
+          logger.info('request', {
+            requestId,
+            user: access.user,
+            method: req.method,
+            route,
+            ...(route === 'graphql' ? { operation: access.operation ?? null } : {}),
+            status: res.statusCode,
+            ...(access.codes.length > 0 ? { errors: access.codes } : {}),
+            ms: Math.round(performance.now() - started),
+          });
         }
       });
   };

@@ -13,6 +13,15 @@ export interface RequestContext {
   readonly app: AppServices;
   /** Non-fatal problems met while answering; the warnings plugin adds them to `errors` beside the data. */
   readonly warnings: ResponseWarning[];
+  /** What the access log line says about the request; filled in by the observability plugin as it learns it. */
+  readonly outcome: RequestOutcome;
+}
+
+export interface RequestOutcome {
+  /** The operation's name once Apollo resolved it (or as the client sent it), `anonymous` for an unnamed one. */
+  operation: string | undefined;
+  /** The `extensions.code` of each error of the response. */
+  readonly errorCodes: string[];
 }
 
 export function createRequestContext(app: AppServices, identity: Identity, requestId: string): RequestContext {
@@ -29,5 +38,5 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
     },
     authz,
   );
-  return { requestId, identity, authz, loaders, app, warnings: [] };
+  return { requestId, identity, authz, loaders, app, warnings: [], outcome: { operation: undefined, errorCodes: [] } };
 }
