@@ -1,3 +1,4 @@
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -27,7 +28,10 @@ const settings = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().min(1).optional(),
-    DATABASE_URL: databaseUrl.default('sqlite:./data/kfp-graph.sqlite'),
+    /** The embedded instance's own folder: its default SQLite file and the emulator's kubeconfig. */
+    DATA_DIR: z.string().min(1).default('data'),
+    /** Default: `sqlite:./<DATA_DIR>/kfp-graph.sqlite`. */
+    DATABASE_URL: databaseUrl.optional(),
     METADATA_DATABASE_URL: databaseUrl.optional(),
     /** Seed the embedded database with the demo tenants' pipelines, runs and lineage on first start. */
     DEMO_SEED: flag.optional(),
@@ -121,8 +125,9 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'DATABASE_URL'>> {
   readonly HOST: string;
+  readonly DATABASE_URL: string;
   readonly DEMO_SEED: boolean;
   readonly cluster: ClusterSource;
 }
@@ -168,11 +173,13 @@ export function loadConfig(
     throw new ConfigError(['--seed/KFP_GRAPH_SEED: only the built-in emulator is seeded; unset KUBECONFIG']);
   }
   const embedded = cluster.mode === 'emulator';
+  const databaseUrl = value.DATABASE_URL ?? `sqlite:${isAbsolute(value.DATA_DIR) ? '' : './'}${join(value.DATA_DIR, 'kfp-graph.sqlite')}`;
   return Object.freeze({
     ...value,
+    DATABASE_URL: databaseUrl,
     // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
     HOST: value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
-    DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
+    DEMO_SEED: value.DEMO_SEED ?? (embedded && databaseUrl.startsWith('sqlite:') && seedDirectory === undefined),
     cluster,
   });
 }
