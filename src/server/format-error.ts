@@ -4,7 +4,7 @@ import { isDomainError } from '../errors/domain-errors.js';
 import { classifyError } from './error-classification.js';
 
 /**
- * One place maps errors to responses (DESIGN.md "GraphQL conventions"); the code comes from classifyError, so
+ * One place maps errors to responses (docs/design.md "GraphQL conventions"); the code comes from classifyError, so
  * every answer carries one of ERROR_CODES:
  * - domain errors keep their message, with `extensions.code` and client-safe details;
  * - errors graphql-js itself raised about the document (parse, validation, variable coercion, the armor limits)
