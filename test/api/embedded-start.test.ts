@@ -35,7 +35,7 @@ async function start(dir: string, extra: Readonly<Record<string, string>> = {}):
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`not ready after 150 s:\n${output}`)), 150_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = READY.exec(output);
@@ -78,7 +78,7 @@ describe('npm start with no configuration', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kfp-graph-embedded-'));
     first = await start(dir);
-  }, 90_000);
+  }, 180_000);
   afterAll(() => {
     if (first && first.child.exitCode === null) first.child.kill('SIGKILL');
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -159,7 +159,7 @@ describe('npm start with no configuration', () => {
       other.child.kill('SIGTERM');
       expect(await other.exited).toBe(0);
     }
-  }, 180_000);
+  }, 400_000);
 
   it('exits 0 on SIGTERM, and a second start on the same file does not seed again', async () => {
     first.child.kill('SIGTERM');
@@ -178,5 +178,5 @@ describe('npm start with no configuration', () => {
       expect(await second.exited).toBe(0);
     }
     expect(counts(file)).toEqual(seeded);
-  }, 90_000);
+  }, 240_000);
 });
