@@ -39,7 +39,7 @@ export class QueryResolver {
   @Query(() => NamespaceConnection, { description: 'The namespaces where you may list experiments, by name.' })
   async namespaces(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Namespace>> {
     const visible = await ctx.authz.visibleNamespaces('experiments', 'list');
-    return toConnection(namespacePage(visible, toPageRequest(args, ctx.app.pageLimits)), Namespace.of);
+    return toConnection(namespacePage(visible, toPageRequest(args, ctx.app.pageLimits)), Namespace.of, visible.length);
   }
 
   @Authz({ resource: 'experiments', verb: 'list', target: 'ARGUMENT', argument: 'name' })

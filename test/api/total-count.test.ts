@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+interface Page {
+  readonly namespaces: {
+    readonly totalCount: number;
+    readonly nodes: readonly {
+      readonly name: string;
+      readonly all: { readonly totalCount: number; readonly nodes: readonly { readonly state: string }[] };
+      readonly succeeded: { readonly totalCount: number; readonly nodes: readonly unknown[] };
+      readonly experiments: { readonly totalCount: number; readonly nodes: readonly { readonly runCount: number; readonly runs: { readonly totalCount: number } }[] };
+    }[];
+  };
+}
+
+const QUERY = `{ namespaces { totalCount nodes { name
+  all: runs(first: 200) { totalCount nodes { state } }
+  succeeded: runs(first: 1, filter: { stateIn: [SUCCEEDED] }) { totalCount nodes { id } }
+  experiments(first: 200) { totalCount nodes { runCount runs(first: 1) { totalCount } } } } } }`;
+
+/**
+ * Issue 13: `totalCount` where it is cheap. Namespaces: the visible list's length. Runs and experiments: an
+ * indexed count with the same filters, one grouped statement per page of parents (no statement per row).
+ */
+describe.each(DIALECTS)('totalCount on %s', (dialect) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ dialect });
+  });
+  afterAll(async () => t?.close());
+
+  it('counts what the filters match, across pages', async () => {
+    const res = await t.gql<Page>(QUERY, {}, { user: 'alice@example.com' });
+    expect(res.body.errors).toBeUndefined();
+    const namespaces = res.body.data?.namespaces;
+    expect(namespaces?.totalCount).toBe(2);
+    for (const ns of namespaces?.nodes ?? []) {
+      expect(ns.all.totalCount).toBe(ns.all.nodes.length);
+      expect(ns.succeeded.totalCount).toBe(ns.all.nodes.filter((r) => r.state === 'SUCCEEDED').length);
+      expect(ns.succeeded.nodes.length).toBeLessThanOrEqual(1);
+      expect(ns.experiments.totalCount).toBe(ns.experiments.nodes.length);
+      for (const experiment of ns.experiments.nodes) expect(experiment.runs.totalCount).toBe(experiment.runCount);
+    }
+    expect(namespaces?.nodes.some((ns) => ns.all.totalCount > 1)).toBe(true);
+  });
+
+  it('costs one grouped statement per connection field, whatever the number of parents', async () => {
+    const counter = t.server.app.store.statements;
+    const measure = async (query: string) => {
+      await t.gql(query, {}, { user: 'alice@example.com' }); // warm the authorizer's cache
+      const before = counter.count;
+      const res = await t.gql(query, {}, { user: 'alice@example.com' });
+      expect(res.body.errors).toBeUndefined();
+      return counter.count - before;
+    };
+    const plain = await measure(`{ namespaces { nodes { name all: runs(first: 200) { nodes { state } } experiments(first: 200) { nodes { runCount } } } } }`);
+    const counted = await measure(`{ namespaces { totalCount nodes { name all: runs(first: 200) { totalCount nodes { state } } experiments(first: 200) { totalCount nodes { runCount } } } } }`);
+    // Two namespaces: one grouped run count and one grouped experiment count, not one per namespace.
+    expect(counted - plain).toBe(2);
+  });
+
+  it('is not offered where it would not be an indexed count (metadata connections)', async () => {
+    const res = await t.gql('{ namespace(name: "alice") { artifacts { totalCount } } }', {}, { user: 'alice@example.com' });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
