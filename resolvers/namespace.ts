@@ -125,26 +125,20 @@ export class NamespaceFieldResolver {
 
   @Authz({ resource: 'jobs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RecurringRunConnection)
-  async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<RecurringRun>> {
-    const page = await ctx.app.repositories.recurringRuns.list(
-      [ns.name],
-      { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null },
-      args.orderBy ?? undefined,
-      toPageRequest(args, ctx.app.pageLimits),
-    );
-    return toConnection(page, RecurringRun.from);
+  async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<RecurringRun>> {
+    const filter = { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.recurringRunTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.repositories.recurringRuns.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, RecurringRun.from, total);
   }
 
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineConnection, { description: "The namespace's own pipelines (shared ones are in Query.pipelines)." })
-  async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Pipeline>> {
-    const page = await ctx.app.pipelines.repository.list(
-      [ns.name],
-      { nameContains: args.filter?.nameContains ?? null },
-      args.orderBy ?? undefined,
-      toPageRequest(args, ctx.app.pageLimits),
-    );
-    return toConnection(page, Pipeline.from);
+  async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Pipeline>> {
+    const filter = { nameContains: args.filter?.nameContains ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.pipelines.repository.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, Pipeline.from, total);
   }
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })

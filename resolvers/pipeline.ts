@@ -44,7 +44,7 @@ export class Pipeline extends Node {
   }
 }
 
-export const PipelineConnection = Connection(Pipeline, 'Pipeline');
+export const PipelineConnection = Connection(Pipeline, 'Pipeline', { totalCount: true });
 
 @Resolver(() => Pipeline)
 export class PipelineFieldResolver {

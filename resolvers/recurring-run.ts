@@ -99,7 +99,7 @@ export class RecurringRun extends Node {
   }
 }
 
-export const RecurringRunConnection = Connection(RecurringRun, 'RecurringRun');
+export const RecurringRunConnection = Connection(RecurringRun, 'RecurringRun', { totalCount: true });
 
 @Resolver(() => RecurringRun)
 export class RecurringRunFieldResolver {

@@ -4,8 +4,8 @@ import type { MetadataReader } from '../mlmd/metadata-reader.js';
 import type { MetadataArtifact, MetadataEvent, MetadataExecution, MetadataPropertySet } from '../mlmd/metadata-records.js';
 import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow, RunRow } from '../store/database.js';
 import type { ExperimentFilter, ExperimentRepository } from '../store/experiment-repository.js';
-import type { PipelineRepository } from '../store/pipeline-repository.js';
-import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
+import type { PipelineFilter, PipelineRepository } from '../store/pipeline-repository.js';
+import type { RecurringRunFilter, RecurringRunRepository } from '../store/recurring-run-repository.js';
 import type { RunCountColumn, RunFilter, RunRepository } from '../store/run-repository.js';
 import { byKey, fromMap } from './batch-by-key.js';
 import { createGroupedCountLoader } from './grouped-count-loader.js';
@@ -54,6 +54,8 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     runCountByExperiment: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.runs.countByExperiments(ids), 0)),
     /** `totalCount` of run connections: one grouped statement per column and filter per tick. */
     runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => sources.runs.countGrouped(column, values, filter)),
+    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => sources.pipelines.countByNamespaces(values, filter)),
+    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => sources.recurringRuns.countByNamespaces(values, filter)),
     experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => sources.experiments.countByNamespaces(values, filter)),
     artifact,
     execution,

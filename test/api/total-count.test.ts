@@ -60,6 +60,28 @@ describe.each(DIALECTS)('totalCount on %s', (dialect) => {
     expect(counted - plain).toBe(2);
   });
 
+  it('counts pipelines (with the shared ones) and recurring runs with their filters', async () => {
+    const res = await t.gql<{
+      pipelines: { totalCount: number; nodes: unknown[] };
+      own: { totalCount: number; nodes: unknown[] };
+      namespace: { pipelines: { totalCount: number; nodes: unknown[] }; recurringRuns: { totalCount: number; nodes: unknown[] }; enabled: { totalCount: number; nodes: unknown[] } };
+    }>(
+      `{ pipelines(first: 200) { totalCount nodes { id } } own: pipelines(first: 200, includeShared: false) { totalCount nodes { id } }
+         namespace(name: "alice") { pipelines(first: 1) { totalCount nodes { id } }
+           recurringRuns(first: 200) { totalCount nodes { id } } enabled: recurringRuns(first: 200, filter: { enabled: true }) { totalCount nodes { id } } } }`,
+      {},
+      { user: 'alice@example.com' },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const data = res.body.data;
+    expect(data?.pipelines.totalCount).toBe(data?.pipelines.nodes.length);
+    expect(data?.own.totalCount).toBe(data?.own.nodes.length);
+    expect(data?.pipelines.totalCount).toBeGreaterThan(data?.own.totalCount ?? 0);
+    expect(data?.namespace.pipelines.totalCount).toBeGreaterThanOrEqual(data?.namespace.pipelines.nodes.length ?? 0);
+    expect(data?.namespace.recurringRuns.totalCount).toBe(data?.namespace.recurringRuns.nodes.length);
+    expect(data?.namespace.enabled.totalCount).toBe(data?.namespace.enabled.nodes.length);
+  });
+
   it('is not offered where it would not be an indexed count (metadata connections)', async () => {
     const res = await t.gql('{ namespace(name: "alice") { artifacts { totalCount } } }', {}, { user: 'alice@example.com' });
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
