@@ -102,3 +102,22 @@ describe('a session of 20 client mistakes', () => {
     expect(access.find((l) => l.operation === 'OtherTenant')?.errors).toEqual(['NOT_FOUND']);
   }, 60_000);
 });
+
+describe('an unexpected error', () => {
+  it('is still an error line, with its stack, and INTERNAL with a masked message for the client', async () => {
+    const lines: string[] = [];
+    const t = await startTestServer({ demoData: false, logger: createLogger('info', {}, (line) => lines.push(line)) });
+    try {
+      // A closed SQLite handle is not "the database is unreachable": it is a bug, and must page someone.
+      await t.server.app.store.close();
+      const res = await t.gql('query Broken { namespace(name: "alice") { experiments { nodes { id } } } }', {}, { user: 'alice@example.com' });
+      expect(res.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['INTERNAL', 'Internal server error']]);
+      const errors = lines.map((l) => JSON.parse(l) as LogLine).filter((l) => l.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ msg: 'internal error', code: 'INTERNAL', operation: 'Broken' });
+      expect(errors[0]?.error?.stack).toMatch(/\n\s+at /);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  }, 60_000);
+});
