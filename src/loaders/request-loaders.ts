@@ -54,6 +54,7 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     runCountByExperiment: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.runs.countByExperiments(ids), 0)),
     /** `totalCount` of run connections: one grouped statement per column and filter per tick. */
     runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => sources.runs.countGrouped(column, values, filter)),
+    versionTotal: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.pipelines.countVersions(ids), 0)),
     pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => sources.pipelines.countByNamespaces(values, filter)),
     recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => sources.recurringRuns.countByNamespaces(values, filter)),
     experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => sources.experiments.countByNamespaces(values, filter)),

@@ -65,6 +65,18 @@ export class PipelineRepository {
     return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
   }
 
+  /** How many versions each pipeline has, one grouped statement on pipeline_versions_keyset (pipeline_id first). */
+  async countVersions(pipelineIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    if (pipelineIds.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('pipeline_versions')
+      .select(['pipeline_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('pipeline_id', 'in', pipelineIds)
+      .groupBy('pipeline_id')
+      .execute();
+    return new Map(rows.map((r) => [r.pipeline_id, Number(r.n)]));
+  }
+
   async listVersions(pipelineId: string, order: ListOrder | undefined, page: PageRequest): Promise<Page<PipelineVersionRow>> {
     const q = this.#db.selectFrom('pipeline_versions').selectAll().where('pipeline_id', '=', pipelineId);
     return fetchKeysetPage(q, keysetOrder<PipelineVersionRow>(order), page);

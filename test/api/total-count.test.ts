@@ -80,6 +80,15 @@ describe.each(DIALECTS)('totalCount on %s', (dialect) => {
     expect(data?.namespace.pipelines.totalCount).toBeGreaterThanOrEqual(data?.namespace.pipelines.nodes.length ?? 0);
     expect(data?.namespace.recurringRuns.totalCount).toBe(data?.namespace.recurringRuns.nodes.length);
     expect(data?.namespace.enabled.totalCount).toBe(data?.namespace.enabled.nodes.length);
+
+    const versions = await t.gql<{ pipelines: { nodes: { versions: { totalCount: number; nodes: unknown[] } }[] } }>(
+      '{ pipelines(first: 20) { nodes { versions(first: 20) { totalCount nodes { id } } } } }',
+      {},
+      { user: 'alice@example.com' },
+    );
+    expect(versions.body.errors).toBeUndefined();
+    for (const pipeline of versions.body.data?.pipelines.nodes ?? []) expect(pipeline.versions.totalCount).toBe(pipeline.versions.nodes.length); // the demo has fewer than 20 of each
+    expect(versions.body.data?.pipelines.nodes.some((p) => p.versions.totalCount > 0)).toBe(true);
   });
 
   it('is not offered where it would not be an indexed count (metadata connections)', async () => {
