@@ -36,7 +36,7 @@ function presign(artifact: Artifact, ctx: RequestContext): ArtifactUrl {
 }
 
 /**
- * Artifact content (DESIGN.md "Authorization": `readArtifact` on runs in the artifact's namespace): a presigned
+ * Artifact content (docs/design.md "Authorization": `readArtifact` on runs in the artifact's namespace): a presigned
  * GET for `s3://`/`minio://` URIs under the tenant's configured prefix (ARTIFACT_PREFIX_TEMPLATE), else null.
  */
 @Resolver(() => Artifact)

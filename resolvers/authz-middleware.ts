@@ -86,7 +86,7 @@ async function denyWithoutLeak(ctx: RequestContext, request: AccessRequest, what
 }
 
 /**
- * Enforces every @authz rule of the schema (DESIGN.md "Authorization"), one middleware for all fields. A field
+ * Enforces every @authz rule of the schema (docs/design.md "Authorization"), one middleware for all fields. A field
  * of a root type without a rule is refused: a missing rule is a bug, never an open door.
  */
 export const authzMiddleware: MiddlewareFn<RequestContext> = async ({ root, args, context: ctx, info }, next) => {

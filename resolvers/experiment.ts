@@ -1,10 +1,11 @@
-import { Args, Ctx, Directive, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Directive, Field, FieldResolver, Info, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { ExperimentRow } from '../src/store/database.js';
 import { toPageRequest } from '../src/store/page-request.js';
 import { Authz } from './authz-directive.js';
-import { Connection, toConnection, type ConnectionShape } from './connection.js';
+import { Connection, startTotalCount, toConnection, type ConnectionShape } from './connection.js';
 import { StorageStateEnum } from './connection-args.js';
 import { Node } from './node-interface.js';
 import { RunListArgs, runFilterOf } from './run-list-args.js';
@@ -50,14 +51,17 @@ export class Experiment extends Node {
 export class ExperimentFieldResolver {
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: "The experiment's runs, newest first unless ordered otherwise." })
-  async runs(@Root() experiment: Experiment, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
+  async runs(@Root() experiment: Experiment, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+    const filter = runFilterOf(args.filter);
+    // Counted by experiment_id (runs_by_experiment), one grouped statement for a page of experiments.
+    const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'experiment_id', values: [experiment.localId], filter: { ...filter, experimentId: null } }));
     const page = await ctx.app.repositories.runs.list(
       [experiment.namespace],
-      { ...runFilterOf(args.filter), experimentId: experiment.localId },
+      { ...filter, experimentId: experiment.localId },
       args.orderBy ?? undefined,
       toPageRequest(args, ctx.app.pageLimits),
     );
-    return toConnection(page, Run.from);
+    return toConnection(page, Run.from, total);
   }
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
@@ -68,4 +72,4 @@ export class ExperimentFieldResolver {
 }
 
 
-export const ExperimentConnection = Connection(Experiment, 'Experiment');
+export const ExperimentConnection = Connection(Experiment, 'Experiment', { totalCount: true });

@@ -6,7 +6,7 @@ import { allowsOnObject } from './authz-middleware.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { loadNode, type NodeObject } from './node-lookup.js';
 
-/** The entity types of the subgraph and the field of their @key (DESIGN.md "GraphQL conventions"). */
+/** The entity types of the subgraph and the field of their @key (docs/design.md "GraphQL conventions"). */
 export const ENTITY_KEYS = {
   Namespace: 'name',
   Experiment: 'id',

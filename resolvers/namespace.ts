@@ -1,11 +1,12 @@
-import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, InputType, ObjectType, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Info, InputType, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import { encodeCursor as encodeMetadataCursor } from '../src/mlmd/keyset-cursor.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import { toPageRequest } from '../src/store/page-request.js';
 import { Artifact, ArtifactConnection } from './artifact.js';
 import { Authz } from './authz-directive.js';
-import { Connection, toConnection, type ConnectionShape } from './connection.js';
+import { Connection, startTotalCount, toConnection, type ConnectionShape } from './connection.js';
 import { ConnectionArgs, ListOrderEnum, StorageStateEnum } from './connection-args.js';
 import { Execution, ExecutionConnection } from './execution.js';
 import { Experiment, ExperimentConnection } from './experiment.js';
@@ -34,7 +35,7 @@ export class Namespace extends Node {
   }
 }
 
-export const NamespaceConnection = Connection(Namespace, 'Namespace');
+export const NamespaceConnection = Connection(Namespace, 'Namespace', { totalCount: true });
 
 @InputType()
 class ExperimentFilter {
@@ -106,45 +107,38 @@ const metadataCursor = (record: { readonly id: number; readonly createdAt: numbe
 export class NamespaceFieldResolver {
   @Authz({ resource: 'experiments', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => ExperimentConnection)
-  async experiments(@Root() ns: Namespace, @Args(() => ExperimentListArgs) args: ExperimentListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Experiment>> {
-    const page = await ctx.app.repositories.experiments.list(
-      [ns.name],
-      { nameContains: args.filter?.nameContains ?? null, storageState: args.filter?.storageState ?? null },
-      args.orderBy ?? undefined,
-      toPageRequest(args, ctx.app.pageLimits),
-    );
-    return toConnection(page, Experiment.from);
+  async experiments(@Root() ns: Namespace, @Args(() => ExperimentListArgs) args: ExperimentListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Experiment>> {
+    const filter = { nameContains: args.filter?.nameContains ?? null, storageState: args.filter?.storageState ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.experimentTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.repositories.experiments.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, Experiment.from, total);
   }
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection)
-  async runs(@Root() ns: Namespace, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
-    const page = await ctx.app.repositories.runs.list([ns.name], runFilterOf(args.filter), args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
-    return toConnection(page, Run.from);
+  async runs(@Root() ns: Namespace, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+    const filter = runFilterOf(args.filter);
+    const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.repositories.runs.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, Run.from, total);
   }
 
   @Authz({ resource: 'jobs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RecurringRunConnection)
-  async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<RecurringRun>> {
-    const page = await ctx.app.repositories.recurringRuns.list(
-      [ns.name],
-      { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null },
-      args.orderBy ?? undefined,
-      toPageRequest(args, ctx.app.pageLimits),
-    );
-    return toConnection(page, RecurringRun.from);
+  async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<RecurringRun>> {
+    const filter = { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.recurringRunTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.repositories.recurringRuns.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, RecurringRun.from, total);
   }
 
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineConnection, { description: "The namespace's own pipelines (shared ones are in Query.pipelines)." })
-  async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Pipeline>> {
-    const page = await ctx.app.pipelines.repository.list(
-      [ns.name],
-      { nameContains: args.filter?.nameContains ?? null },
-      args.orderBy ?? undefined,
-      toPageRequest(args, ctx.app.pageLimits),
-    );
-    return toConnection(page, Pipeline.from);
+  async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Pipeline>> {
+    const filter = { nameContains: args.filter?.nameContains ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: [ns.name], filter }));
+    const page = await ctx.app.pipelines.repository.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, Pipeline.from, total);
   }
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })

@@ -60,7 +60,7 @@ export class PipelineVersion extends Node {
   }
 }
 
-export const PipelineVersionConnection = Connection(PipelineVersion, 'PipelineVersion');
+export const PipelineVersionConnection = Connection(PipelineVersion, 'PipelineVersion', { totalCount: true });
 
 @Resolver(() => PipelineVersion)
 export class PipelineVersionFieldResolver {

@@ -1,10 +1,11 @@
-import { Args, Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Field, FieldResolver, Info, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { PipelineRow } from '../src/store/database.js';
 import { toPageRequest } from '../src/store/page-request.js';
 import { Authz } from './authz-directive.js';
-import { Connection, toConnection, type ConnectionShape } from './connection.js';
+import { Connection, startTotalCount, toConnection, type ConnectionShape } from './connection.js';
 import { ConnectionArgs } from './connection-args.js';
 import { Node } from './node-interface.js';
 import { PipelineVersion, PipelineVersionConnection } from './pipeline-version.js';
@@ -44,7 +45,7 @@ export class Pipeline extends Node {
   }
 }
 
-export const PipelineConnection = Connection(Pipeline, 'Pipeline');
+export const PipelineConnection = Connection(Pipeline, 'Pipeline', { totalCount: true });
 
 @Resolver(() => Pipeline)
 export class PipelineFieldResolver {
@@ -63,8 +64,9 @@ export class PipelineFieldResolver {
 
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineVersionConnection, { description: 'Versions, newest first.' })
-  async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<PipelineVersion>> {
+  async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<PipelineVersion>> {
+    const total = startTotalCount(info, () => ctx.loaders.versionTotal.load(pipeline.localId));
     const page = await ctx.app.pipelines.repository.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
-    return toConnection(page, PipelineVersion.from);
+    return toConnection(page, PipelineVersion.from, total);
   }
 }

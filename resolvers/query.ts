@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../src/errors/domain-errors.js';
 import { expectGlobalId, fromGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
@@ -6,7 +7,7 @@ import { toPageRequest } from '../src/store/page-request.js';
 import { SHARED_NAMESPACE } from '../src/store/pipeline-repository.js';
 import { Artifact } from './artifact.js';
 import { Authz } from './authz-directive.js';
-import { toConnection, type ConnectionShape } from './connection.js';
+import { startTotalCount, toConnection, type ConnectionShape } from './connection.js';
 import { ConnectionArgs } from './connection-args.js';
 import { LineageDirectionEnum } from './enums.js';
 import { Execution } from './execution.js';
@@ -39,7 +40,7 @@ export class QueryResolver {
   @Query(() => NamespaceConnection, { description: 'The namespaces where you may list experiments, by name.' })
   async namespaces(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Namespace>> {
     const visible = await ctx.authz.visibleNamespaces('experiments', 'list');
-    return toConnection(namespacePage(visible, toPageRequest(args, ctx.app.pageLimits)), Namespace.of);
+    return toConnection(namespacePage(visible, toPageRequest(args, ctx.app.pageLimits)), Namespace.of, visible.length);
   }
 
   @Authz({ resource: 'experiments', verb: 'list', target: 'ARGUMENT', argument: 'name' })
@@ -114,6 +115,7 @@ export class QueryResolver {
     @Arg('includeShared', () => Boolean, { defaultValue: true }) includeShared: boolean,
     @Args(() => PipelineListArgs) args: PipelineListArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Pipeline>> {
     let namespaces: readonly string[];
     if (namespace != null) {
@@ -124,8 +126,10 @@ export class QueryResolver {
       namespaces = await ctx.authz.visibleNamespaces('pipelines', 'list');
     }
     const scope = includeShared ? [...namespaces, SHARED_NAMESPACE] : namespaces;
-    const page = await ctx.app.pipelines.repository.list(scope, { nameContains: args.filter?.nameContains ?? null }, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
-    return toConnection(page, Pipeline.from);
+    const filter = { nameContains: args.filter?.nameContains ?? null };
+    const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: scope, filter }));
+    const page = await ctx.app.pipelines.repository.list(scope, filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    return toConnection(page, Pipeline.from, total);
   }
 
   @Authz({ resource: 'runs', verb: 'get', target: 'FILTER' })

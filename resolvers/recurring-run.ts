@@ -1,10 +1,11 @@
-import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Field, FieldResolver, Info, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../src/ids/global-id.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { RecurringRunRow } from '../src/store/database.js';
 import { toPageRequest } from '../src/store/page-request.js';
 import { Authz } from './authz-directive.js';
-import { Connection, toConnection, type ConnectionShape } from './connection.js';
+import { Connection, startTotalCount, toConnection, type ConnectionShape } from './connection.js';
 import { ConnectionArgs } from './connection-args.js';
 import { Experiment } from './experiment.js';
 import { Node } from './node-interface.js';
@@ -98,7 +99,7 @@ export class RecurringRun extends Node {
   }
 }
 
-export const RecurringRunConnection = Connection(RecurringRun, 'RecurringRun');
+export const RecurringRunConnection = Connection(RecurringRun, 'RecurringRun', { totalCount: true });
 
 @Resolver(() => RecurringRun)
 export class RecurringRunFieldResolver {
@@ -119,8 +120,9 @@ export class RecurringRunFieldResolver {
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: 'The runs it started, newest first.' })
-  async runs(@Root() recurring: RecurringRun, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
+  async runs(@Root() recurring: RecurringRun, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+    const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'recurring_run_id', values: [recurring.localId], filter: {} }));
     const page = await ctx.app.repositories.runs.list([recurring.namespace], { recurringRunId: recurring.localId }, undefined, toPageRequest(args, ctx.app.pageLimits));
-    return toConnection(page, Run.from);
+    return toConnection(page, Run.from, total);
   }
 }

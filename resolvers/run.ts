@@ -81,7 +81,7 @@ export class Run extends Node {
   }
 }
 
-export const RunConnection = Connection(Run, 'Run');
+export const RunConnection = Connection(Run, 'Run', { totalCount: true });
 
 @Resolver(() => Run)
 export class RunFieldResolver {

@@ -1,6 +1,6 @@
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 
-/** ISO-8601 date-times and JSON, from graphql-scalars (DESIGN.md "GraphQL conventions"). */
+/** ISO-8601 date-times and JSON, from graphql-scalars (docs/design.md "GraphQL conventions"). */
 export const DateTime = DateTimeResolver;
 export const JSONScalar = JSONResolver;
 export const JSONObject = JSONObjectResolver;

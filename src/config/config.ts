@@ -1,3 +1,4 @@
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -27,7 +28,10 @@ const settings = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().min(1).optional(),
-    DATABASE_URL: databaseUrl.default('sqlite:./data/kfp-graph.sqlite'),
+    /** The embedded instance's own folder: its default SQLite file and the emulator's kubeconfig. */
+    DATA_DIR: z.string().min(1).default('data'),
+    /** Default: `sqlite:./<DATA_DIR>/kfp-graph.sqlite`. */
+    DATABASE_URL: databaseUrl.optional(),
     METADATA_DATABASE_URL: databaseUrl.optional(),
     /** Seed the embedded database with the demo tenants' pipelines, runs and lineage on first start. */
     DEMO_SEED: flag.optional(),
@@ -36,6 +40,8 @@ const settings = z
     KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
     KFP_GRAPH_SEED: z.string().min(1).optional(),
     EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** How long the tenant-namespace directory answers from its cache after its watch broke; then UNAVAILABLE. */
+    NAMESPACE_DIRECTORY_MAX_STALENESS_MS: z.coerce.number().int().min(0).default(10_000),
 
     KUBEFLOW_USERID_HEADER: z.string().min(1).default('kubeflow-userid'),
     KUBEFLOW_USERID_PREFIX: z.string().default(''),
@@ -176,8 +182,9 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS' | 'GRAPHIQL' | 'INTROSPECTION'>> {
+export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'DATABASE_URL' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS' | 'GRAPHIQL' | 'INTROSPECTION'>> {
   readonly HOST: string;
+  readonly DATABASE_URL: string;
   readonly METRICS_PORT: number;
   readonly METRICS_HOST: string;
   readonly DEMO_SEED: boolean;
@@ -228,6 +235,7 @@ export function loadConfig(
     throw new ConfigError(['--seed/KFP_GRAPH_SEED: only the built-in emulator is seeded; unset KUBECONFIG']);
   }
   const embedded = cluster.mode === 'emulator';
+  const databaseUrl = value.DATABASE_URL ?? `sqlite:${isAbsolute(value.DATA_DIR) ? '' : './'}${join(value.DATA_DIR, 'kfp-graph.sqlite')}`;
   // The embedded default is a developer's laptop: listen on loopback only. In a pod, every interface.
   const host = value.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0');
   if (value.METRICS_PORT !== undefined && value.METRICS_PORT !== 0 && value.METRICS_PORT === value.PORT) {
@@ -243,13 +251,14 @@ export function loadConfig(
   }
   return Object.freeze({
     ...value,
+    DATABASE_URL: databaseUrl,
     HOST: host,
     // A server on an ephemeral port (tests, benchmarks) gets an ephemeral metrics port too, so two never collide.
     METRICS_PORT: value.METRICS_PORT ?? (value.PORT === 0 ? 0 : 9464),
     METRICS_HOST: value.METRICS_HOST ?? host,
     // Identity is bounded like authorization: both are questions to the same API server.
     TOKEN_REVIEW_TIMEOUT_MS: value.TOKEN_REVIEW_TIMEOUT_MS ?? value.AUTHZ_TIMEOUT_MS,
-    DEMO_SEED: value.DEMO_SEED ?? (embedded && value.DATABASE_URL.startsWith('sqlite:') && seedDirectory === undefined),
+    DEMO_SEED: value.DEMO_SEED ?? (embedded && databaseUrl.startsWith('sqlite:') && seedDirectory === undefined),
     GRAPHIQL: graphiql,
     INTROSPECTION: introspection,
     cluster,

@@ -51,7 +51,7 @@ async function tokenIdentity(authorization: string, tokens: TokenReviewer | null
 }
 
 /**
- * Who is asking (DESIGN.md "Identity"), in KFP's order: the header authenticator first, TokenReview second
+ * Who is asking (docs/design.md "Identity"), in KFP's order: the header authenticator first, TokenReview second
  * (KFP: backend/src/apiserver/auth/auth.go `GetAuthenticators`, tried in order by
  * resource_manager.go `AuthenticateRequest`). Behind Kubeflow's gateway every request carries both: oauth2-proxy
  * puts the Dex JWT in `Authorization` and Istio copies its email claim into `kubeflow-userid`

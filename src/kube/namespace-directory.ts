@@ -1,6 +1,10 @@
 /**
  * Which tenant namespaces exist. Kept in memory from a watch (Profiles, or namespaces labeled
  * `pipelines.kubeflow.org/enabled=true`), never listed per request.
+ *
+ * `list()` and `has()` throw UnavailableError while the directory cannot be trusted (not synced with the
+ * cluster yet, or cut off from it for longer than its bound): an empty or outdated list would answer "no
+ * namespaces" or NOT_FOUND for a cluster that is merely unreachable.
  */
 export interface NamespaceDirectory {
   /** Every tenant namespace, sorted by name. */

@@ -3,11 +3,12 @@ import type { RequestAuthorizer } from '../authz/request-authorizer.js';
 import type { MetadataReader } from '../mlmd/metadata-reader.js';
 import type { MetadataArtifact, MetadataEvent, MetadataExecution, MetadataPropertySet } from '../mlmd/metadata-records.js';
 import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow, RunRow } from '../store/database.js';
-import type { ExperimentRepository } from '../store/experiment-repository.js';
-import type { PipelineRepository } from '../store/pipeline-repository.js';
-import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
-import type { RunRepository } from '../store/run-repository.js';
+import type { ExperimentFilter, ExperimentRepository } from '../store/experiment-repository.js';
+import type { PipelineFilter, PipelineRepository } from '../store/pipeline-repository.js';
+import type { RecurringRunFilter, RecurringRunRepository } from '../store/recurring-run-repository.js';
+import type { RunCountColumn, RunFilter, RunRepository } from '../store/run-repository.js';
 import { byKey, fromMap } from './batch-by-key.js';
+import { createGroupedCountLoader } from './grouped-count-loader.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
 import { STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
 import { createLiveWorkflowLoader } from '../runs/live-workflow-loader.js';
@@ -52,6 +53,12 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
       byKey(pipelineIds, await sources.pipelines.latestVersions(pipelineIds), (r) => r.pipeline_id),
     ),
     runCountByExperiment: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.runs.countByExperiments(ids), 0)),
+    /** `totalCount` of run connections: one grouped statement per column and filter per tick. */
+    runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => sources.runs.countGrouped(column, values, filter)),
+    versionTotal: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.pipelines.countVersions(ids), 0)),
+    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => sources.pipelines.countByNamespaces(values, filter)),
+    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => sources.recurringRuns.countByNamespaces(values, filter)),
+    experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => sources.experiments.countByNamespaces(values, filter)),
     artifact,
     execution,
     executionsByRun: new DataLoader<string, readonly MetadataExecution[]>(async (runIds) =>

@@ -1,7 +1,7 @@
 /**
  * Whose metadata a caller may read. Cluster admins read everything, including objects no system.PipelineRun
  * context claims; everyone else reads an object only when one of its PipelineRun contexts names one of their
- * namespaces (DESIGN.md "Metadata (MLMD)"). Scope is applied in SQL by `scope-conditions.ts`, never by dropping
+ * namespaces (docs/design.md "Metadata (MLMD)"). Scope is applied in SQL by `scope-conditions.ts`, never by dropping
  * rows after a page was fetched.
  */
 export type MetadataScope =

@@ -5,6 +5,7 @@ import type { AppServices } from '../app/app-services.js';
 import { isDomainError, type ErrorCode } from '../errors/domain-errors.js';
 import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
 import { toTrustedRequest } from './trusted-request.js';
+import type { ResponseErrorCode } from './error-codes.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
@@ -51,8 +52,33 @@ function responseTypeFor(req: IncomingMessage | undefined): string {
 }
 
 /** A GraphQL-shaped error for failures before execution (identity, body size), as the spec's JSON. */
-function sendGraphqlError(res: ServerResponse, status: number, code: string, message: string, req?: IncomingMessage): void {
+/** What the access line says about one request. */
+interface AccessRecord {
+  user?: string;
+  operation?: string;
+  readonly codes: string[];
+}
+
+/** A GraphQL-shaped error for failures before execution (identity, body size), as the spec's JSON. */
+function sendGraphqlError(res: ServerResponse, status: number, code: ResponseErrorCode, message: string, req: IncomingMessage, access: AccessRecord): void {
+  access.codes.push(code);
   send(res, status, responseTypeFor(req), JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** The codes of a small error answer Apollo wrote without running the plugins (a body without a query, CSRF). */
+function errorCodesOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { readonly errors?: readonly { readonly extensions?: { readonly code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+  } catch {
+    return [];
+  }
+}
+
+/** The client hung up or sent a broken stream: its doing, not a server fault. */
+function isClientAbort(req: IncomingMessage, error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ECONNABORTED' || (error instanceof Error && error.message === 'aborted');
 }
 
 /** Codes of GraphQL request errors: the document or its variables, not the HTTP request, are at fault. */
@@ -94,22 +120,23 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
   const { app, apollo, gate, logger, metrics } = deps;
 
   /** Answers a GraphQL request; returns the caller (for the log) and whether the gate already logged it. */
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, deadline: RequestDeadline): Promise<{ readonly user?: string; readonly traced: boolean }> {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, deadline: RequestDeadline, access: AccessRecord): Promise<void> {
     let identity;
     try {
       // One deadline for the whole request: a silent TokenReview cannot push the answer past REQUEST_TIMEOUT_MS.
       const resolved = await deadline.race(gate.identify(req.headersDistinct, deadline.signal));
       if (resolved === 'timeout') {
         gate.refused('timeout', 'http');
-        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req);
-        return { traced: false };
+        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req, access);
+        return;
       }
       identity = resolved;
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req);
-      return { traced: false };
+      sendGraphqlError(res, STATUS_OF[error.code], error.code, error.message, req, access);
+      return;
     }
+    access.user = identity.user;
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readBody(req, app.config.MAX_BODY_BYTES);
@@ -118,8 +145,8 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         try {
           body = JSON.parse(text);
         } catch {
-          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req);
-          return { user: identity.user, traced: false };
+          sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON', req, access);
+          return;
         }
       } else {
         body = text;
@@ -134,8 +161,8 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       if (!trusted.ok) {
         gate.refused('trusted_documents', 'http');
         trace.finish('refused', ['PERSISTED_QUERY_NOT_FOUND']);
-        sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req);
-        return { user: identity.user, traced: true };
+        sendGraphqlError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', trusted.message, req, access);
+        return;
       }
       body = trusted.body;
       search = trusted.search;
@@ -151,6 +178,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
       }),
     );
     let response = await deadline.race(execution);
+    access.operation = context.outcome.operation;
     if (response === 'timeout') {
       // A mutation that began writing is neither abandoned nor reported as failed: it finishes (or undoes
       // itself) and the client gets its real outcome, late. Otherwise nothing was written: 503 is the truth.
@@ -158,25 +186,27 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         execution.catch(() => undefined);
         gate.refused('timeout', 'http');
         trace.finish('timeout', ['UNAVAILABLE']);
-        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req);
-        return { user: identity.user, traced: true };
+        logger.warn('request timed out', { requestId, user: identity.user, operation: access.operation, ms: app.config.REQUEST_TIMEOUT_MS });
+        sendGraphqlError(res, 503, 'UNAVAILABLE', gate.timeoutError().message, req, access);
+        return;
       }
       logger.warn('request past its deadline; waiting for the mutation it started', { requestId });
       response = await execution;
     }
+    access.codes.push(...context.outcome.errorCodes);
     // Apollo answers some requests (CSRF, no query) before any plugin hook: they are still one operation.
     trace.finish((response.status ?? 200) < 400 ? 'ok' : 'error');
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      if (access.codes.length === 0 && (response.status ?? 200) >= 400) access.codes.push(...errorCodesOf(response.body.string));
       res.statusCode = legacyStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    return { user: identity.user, traced: true };
   }
 
   return (req, res) => {
@@ -185,8 +215,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     let route = 'other';
-    let user: string | undefined;
-    let traced = false;
+    const access: AccessRecord = { codes: [] };
     const handle = async (): Promise<void> => {
       if (url.pathname === '/graphql') {
         route = 'graphql';
@@ -199,7 +228,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         }
         const deadline = new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);
         try {
-          ({ user, traced } = await graphql(req, res, url, requestId, deadline));
+          await graphql(req, res, url, requestId, deadline, access);
         } finally {
           deadline.clear();
         }
@@ -228,18 +257,33 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     handle()
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) {
-          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message, req);
+          sendGraphqlError(res, 413, 'BAD_REQUEST', error.message, req, access);
+          return;
+        }
+        if (isClientAbort(req, error)) {
+          logger.info('client went away', { requestId, error: error instanceof Error ? error.message : String(error) });
+          if (!res.headersSent) sendGraphqlError(res, 400, 'BAD_REQUEST', 'the request body was cut off', req, access);
+          else res.end();
           return;
         }
         logger.error('request failed', { requestId, error });
-        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error', req);
+        if (!res.headersSent) sendGraphqlError(res, 500, 'INTERNAL', 'Internal server error', req, access);
         else res.end();
       })
       .finally(() => {
         metrics.httpRequests.inc({ route, status: String(res.statusCode) });
-        // An operation the gate traced has its own log line ('operation'), with the same request ID.
-        if (route !== 'asset' && route !== 'healthz' && !(traced && res.statusCode < 500)) {
-          logger.info('request', { requestId, user, method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) });
+        if (route !== 'asset' && route !== 'healthz') {
+          // The access line: one per request, info whatever the outcome (errors are logged on their own line).
+          logger.info('request', {
+            requestId,
+            user: access.user,
+            method: req.method,
+            route,
+            ...(route === 'graphql' ? { operation: access.operation ?? null } : {}),
+            status: res.statusCode,
+            ...(access.codes.length > 0 ? { errors: access.codes } : {}),
+            ms: Math.round(performance.now() - started),
+          });
         }
       });
   };

@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthenticationV1Api, AuthorizationV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { sql } from 'kysely';
 import { buildKfpSchema } from '../../resolvers/build-schema.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
+import { claimDataFolder } from '../app/data-folder.js';
 import { CachingAuthorizer } from '../authz/decision-cache.js';
 import { SubjectAccessReviewAuthorizer } from '../authz/subject-access-review-authorizer.js';
 import type { Config } from '../config/config.js';
@@ -27,6 +28,7 @@ import { startGraphqlWsServer } from './graphql-ws-server.js';
 import { createHttpHandler } from './http-handler.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { warningsPlugin } from './warnings-plugin.js';
+import { checkKubeconfig, listenOrExplain, openCheckedStore } from './startup-checks.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { readinessChecks } from './readiness-checks.js';
@@ -47,13 +49,18 @@ export interface RunningKfpGraph {
   readonly authorizer: { readonly reviews: SubjectAccessReviewAuthorizer; readonly cache: CachingAuthorizer };
   /** The sync controller, when SYNC is on. */
   readonly sync: SyncController | null;
+  /** Where the emulator's admin kubeconfig was written, when it was. */
+  readonly kubeconfigPath: string | null;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   readonly logger?: Logger;
-  /** Where the emulator's admin kubeconfig is written (embedded mode). */
-  readonly kubeconfigPath?: string;
+  /**
+   * The instance's own folder (DATA_DIR, `npm start`): claimed for this process, and with the emulator its admin
+   * kubeconfig is written there. Unset (tests): nothing is claimed or written.
+   */
+  readonly dataFolder?: string;
   /** Use this store instead of opening DATABASE_URL (tests); it is migrated and not closed by `close()`. */
   readonly store?: StoreHandle;
   readonly metricsDefaults?: boolean;
@@ -64,30 +71,65 @@ export interface StartOptions {
   readonly tokenReviewKubeConfig?: KubeConfig;
 }
 
+/** Until start-up is done: alive, not ready, and every other request asked to come back. */
+function startingHandler(req: IncomingMessage, res: ServerResponse): void {
+  const alive = req.url === '/healthz';
+  res.writeHead(alive ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(alive ? {} : { 'retry-after': '1' }) });
+  res.end(alive ? 'ok\n' : 'starting\n');
+}
+
 /**
- * Starts everything in order, failing loudly at the first step that cannot work: store (migrated), cluster
- * (or the emulator), tenant directory, authorizer, GraphQL, HTTP. `close()` stops in reverse order.
+ * Starts everything in order, failing at the first step that cannot work. The cheap checks an operator can get
+ * wrong come first, each a StartupError naming the setting (KUBECONFIG, DATA_DIR, PORT, DATABASE_URL), so none
+ * waits behind slow work: then migrations, cluster (or the emulator), tenant directory, authorizer, sync
+ * (leader election), GraphQL. The port is bound first and answers 503 until the real handler is in place.
+ * `close()` stops in reverse order.
  */
 export async function startKfpGraph(config: Config, options: StartOptions = {}): Promise<RunningKfpGraph> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    // A dropped connection is absorbed by the pool (the statement on it fails as UNAVAILABLE); it is logged.
-    const store = options.store ?? openStore(config.DATABASE_URL, { onConnectionError: (error) => logger.warn('database connection lost; the pool reconnects', { error }) });
-    if (!options.store) cleanups.push(() => store.close());
-    const applied = await migrateToLatest(store);
-    if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
+    if (config.cluster.mode === 'kubeconfig') checkKubeconfig(config.cluster.path);
+    let kubeconfigPath: string | null = null;
+    if (options.dataFolder && config.cluster.mode === 'emulator') {
+      const folder = claimDataFolder(options.dataFolder);
+      cleanups.push(async () => folder.release());
+      kubeconfigPath = folder.kubeconfigPath;
+    }
+    let handler: (req: IncomingMessage, res: ServerResponse) => void = startingHandler;
+    const server: Server = createServer({ requestTimeout: config.REQUEST_TIMEOUT_MS + 5_000 }, (req, res) => handler(req, res));
+    await listenOrExplain(server, config.PORT, config.HOST);
+    const closeServer = () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+    cleanups.push(closeServer);
 
+    // A dropped connection is absorbed by the pool (the statement on it fails as UNAVAILABLE); it is logged.
+    const store =
+      options.store ??
+      (await openCheckedStore('DATABASE_URL', config.DATABASE_URL, () =>
+        openStore(config.DATABASE_URL, { onConnectionError: (error) => logger.warn('database connection lost; the pool reconnects', { error }) }),
+      ));
+    if (!options.store) cleanups.push(() => store.close());
     let metadataStore: StoreHandle<MetadataTables> | undefined;
     if (config.METADATA_DATABASE_URL) {
-      const external = openMetadataStore(config.METADATA_DATABASE_URL, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error }));
+      const url = config.METADATA_DATABASE_URL;
+      const external = await openCheckedStore('METADATA_DATABASE_URL', url, () => openMetadataStore(url, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error })));
       cleanups.push(() => external.close());
       metadataStore = external;
     }
+    const applied = await migrateToLatest(store);
+    if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
 
-    const cluster = await connectCluster(config.cluster, options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {});
+    const cluster = await connectCluster(config.cluster, kubeconfigPath ? { kubeconfigPath } : {});
     cleanups.push(() => cluster.close());
-    const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
+    const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig, {
+      maxStalenessMs: config.NAMESPACE_DIRECTORY_MAX_STALENESS_MS,
+      logger: logger.child({ component: 'namespace-directory' }),
+    });
     cleanups.push(() => directory.stop());
 
     const metrics = new ServerMetrics(options.metricsDefaults ?? true);
@@ -119,7 +161,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       onCleanupError: (error, what) => logger.error('cleanup failed; object left behind', { error, what }),
     });
 
-    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
+    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded');
 
     let sync: SyncController | null = null;
     if (config.SYNC) {
@@ -149,7 +191,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     cleanups.push(() => apollo.stop());
 
     const versionApi = cluster.kubeConfig.makeApiClient(VersionApi);
-    const handler = createHttpHandler({
+    handler = createHttpHandler({
       app,
       apollo,
       gate,
@@ -158,25 +200,16 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       readiness: readinessChecks({
         database: () => sql`select 1`.execute(store.db),
         cluster: () => versionApi.getCode(),
+        namespaces: () => directory.isAvailable(),
         timeoutMs: READINESS_TIMEOUT_MS,
       }),
       graphiql: config.GRAPHIQL
         ? { assets: loadGraphiqlAssets(), ...(cluster.emulator ? { defaultHeaders: { [config.KUBEFLOW_USERID_HEADER]: `${config.KUBEFLOW_USERID_PREFIX}${DEMO_USER}` } } : {}) }
         : null,
     });
-    const server: Server = createServer({ requestTimeout: config.REQUEST_TIMEOUT_MS + 5_000 }, handler);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, config.HOST, () => resolve());
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 5_000).unref();
-        }),
-    );
+    // Stop taking requests first on close: the server's cleanup moves after everything it serves.
+    cleanups.splice(cleanups.indexOf(closeServer), 1);
+    cleanups.push(closeServer);
     const subscriptions = startGraphqlWsServer(server, schema, app, gate, logger);
     cleanups.push(() => subscriptions.close());
     metrics.observe({
@@ -200,6 +233,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       cluster,
       authorizer: { reviews, cache },
       sync,
+      kubeconfigPath,
       close: () => runCleanups(cleanups),
     };
   } catch (error) {

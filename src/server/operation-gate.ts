@@ -96,7 +96,7 @@ const refusal = (message: string, code: string, reason: RefusalReason, label: st
 });
 
 /**
- * The one gate every GraphQL operation passes, whatever its transport (DESIGN.md "Limits"): identity, trusted
+ * The one gate every GraphQL operation passes, whatever its transport (docs/design.md "Limits"): identity, trusted
  * documents, the document limits (tokens, depth, aliases, directives, cost with the request's variables), which
  * operation types the transport may run, the request timeout, and the operation's metrics and log line.
  * HTTP reaches it through Apollo (which parses and validates with `parseOptions` and `validationRules` and

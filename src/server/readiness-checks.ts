@@ -11,7 +11,7 @@ export interface ReadinessReport {
   /** Each must be true for `/readyz` to answer 200. */
   readonly checks: Readonly<Record<string, boolean>>;
   /** Reported only: does the Kubernetes API server answer this replica. */
-  readonly cluster: { readonly reachable: boolean };
+  readonly cluster: { readonly reachable: boolean; readonly namespaces?: boolean };
 }
 
 export interface ReadinessProbes {
@@ -19,6 +19,8 @@ export interface ReadinessProbes {
   readonly database: () => Promise<unknown>;
   /** Resolves when the Kubernetes API server answers (e.g. GET /version). */
   readonly cluster: () => Promise<unknown>;
+  /** Reported only: whether the namespace directory is synced and fresh (its answers are UNAVAILABLE otherwise). */
+  readonly namespaces?: () => boolean;
   /** Each probe must answer within this, so `/readyz` answers inside the kubelet's probe timeout. */
   readonly timeoutMs: number;
 }
@@ -39,6 +41,6 @@ async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promis
 export function readinessChecks(probes: ReadinessProbes): () => Promise<ReadinessReport> {
   return async () => {
     const [database, cluster] = await Promise.all([answers(probes.database, probes.timeoutMs), answers(probes.cluster, probes.timeoutMs)]);
-    return { checks: { database }, cluster: { reachable: cluster } };
+    return { checks: { database }, cluster: { reachable: cluster, ...(probes.namespaces ? { namespaces: probes.namespaces() } : {}) } };
   };
 }

@@ -16,6 +16,15 @@ export interface RequestContext {
   readonly warnings: ResponseWarning[];
   /** Mutations call `beginWrite()` before their first write (src/app/write-guard.ts). */
   readonly writes: WriteGuard;
+  /** What the access log line says about the request; filled in by the observability plugin as it learns it. */
+  readonly outcome: RequestOutcome;
+}
+
+export interface RequestOutcome {
+  /** The operation's name once Apollo resolved it (or as the client sent it), `anonymous` for an unnamed one. */
+  operation: string | undefined;
+  /** The `extensions.code` of each error of the response. */
+  readonly errorCodes: string[];
 }
 
 export function createRequestContext(app: AppServices, identity: Identity, requestId: string, writes: WriteGuard = NO_DEADLINE): RequestContext {
@@ -32,5 +41,5 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
     },
     authz,
   );
-  return { requestId, identity, authz, loaders, app, warnings: [], writes };
+  return { requestId, identity, authz, loaders, app, warnings: [], writes, outcome: { operation: undefined, errorCodes: [] } };
 }

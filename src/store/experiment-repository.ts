@@ -38,6 +38,16 @@ export class ExperimentRepository {
     return fetchKeysetPage(q, keysetOrder<ExperimentRow>(order), page);
   }
 
+  /** How many experiments match `filter` in each namespace, in one grouped statement (the keyset index leads with namespace). */
+  async countByNamespaces(namespaces: readonly string[], filter: ExperimentFilter): Promise<ReadonlyMap<string, number>> {
+    if (namespaces.length === 0) return new Map();
+    let q = this.#db.selectFrom('experiments').where('namespace', 'in', namespaces);
+    if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
+    if (filter.storageState) q = q.where('storage_state', '=', filter.storageState);
+    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
+  }
+
   async insert(row: ExperimentRow): Promise<void> {
     await this.#db.insertInto('experiments').values(row).execute();
   }

@@ -56,6 +56,27 @@ export class PipelineRepository {
     return fetchKeysetPage(q, keysetOrder<PipelineRow>(order), page);
   }
 
+  /** How many pipelines match `filter` in each namespace (`''`: shared), one grouped statement on the keyset index. */
+  async countByNamespaces(namespaces: readonly string[], filter: PipelineFilter): Promise<ReadonlyMap<string, number>> {
+    if (namespaces.length === 0) return new Map();
+    let q = this.#db.selectFrom('pipelines').where('namespace', 'in', namespaces);
+    if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
+    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
+  }
+
+  /** How many versions each pipeline has, one grouped statement on pipeline_versions_keyset (pipeline_id first). */
+  async countVersions(pipelineIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    if (pipelineIds.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('pipeline_versions')
+      .select(['pipeline_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('pipeline_id', 'in', pipelineIds)
+      .groupBy('pipeline_id')
+      .execute();
+    return new Map(rows.map((r) => [r.pipeline_id, Number(r.n)]));
+  }
+
   async listVersions(pipelineId: string, order: ListOrder | undefined, page: PageRequest): Promise<Page<PipelineVersionRow>> {
     const q = this.#db.selectFrom('pipeline_versions').selectAll().where('pipeline_id', '=', pipelineId);
     return fetchKeysetPage(q, keysetOrder<PipelineVersionRow>(order), page);

@@ -65,6 +65,17 @@ export class RecurringRunRepository {
     }
   }
 
+  /** How many recurring runs match `filter` in each namespace, one grouped statement on the keyset index. */
+  async countByNamespaces(namespaces: readonly string[], filter: RecurringRunFilter): Promise<ReadonlyMap<string, number>> {
+    if (namespaces.length === 0) return new Map();
+    let q = this.#db.selectFrom('recurring_runs').where('namespace', 'in', namespaces);
+    if (filter.experimentId) q = q.where('experiment_id', '=', filter.experimentId);
+    if (filter.enabled != null) q = q.where('enabled', '=', filter.enabled ? 1 : 0);
+    if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
+    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
+  }
+
   async insert(row: RecurringRunRow): Promise<void> {
     await this.#db.insertInto('recurring_runs').values(row).execute();
   }

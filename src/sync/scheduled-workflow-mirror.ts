@@ -1,5 +1,6 @@
 import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { Kysely } from 'kysely';
+import { InformerSupervisor } from '../kube/informer-supervisor.js';
 import type { Logger } from '../server/logger.js';
 import type { Database } from '../store/database.js';
 
@@ -13,7 +14,7 @@ type Watched = Informer<ScheduledWorkflowObject> & ObjectCache<ScheduledWorkflow
  * Keeps each recurring run's `enabled` flag equal to its ScheduledWorkflow's `spec.enabled`, so a schedule
  * paused or deleted in the cluster (kubectl, KFP's UI, the creator check) reads the same in the API. A deleted
  * ScheduledWorkflow leaves its recurring run disabled, with its history, as runs outlive their workflows.
- * Only the leader writes (`isLeader`); the informer relists and rewatches by itself after errors.
+ * Only the leader writes (`isLeader`); the informer is restarted with backoff after errors.
  */
 export class ScheduledWorkflowMirror {
   readonly #db: Kysely<Database>;
@@ -21,7 +22,7 @@ export class ScheduledWorkflowMirror {
   readonly #isLeader: () => boolean;
   readonly #now: () => number;
   readonly #logger: Logger | undefined;
-  #stopped = false;
+  readonly #watch: InformerSupervisor<ScheduledWorkflowObject>;
 
   constructor(kubeConfig: KubeConfig, db: Kysely<Database>, options: { readonly isLeader: () => boolean; readonly now: () => number; readonly logger?: Logger }) {
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
@@ -39,21 +40,16 @@ export class ScheduledWorkflowMirror {
     this.#informer.on('add', (o) => apply(o, o.spec?.enabled === true));
     this.#informer.on('update', (o) => apply(o, o.spec?.enabled === true));
     this.#informer.on('delete', (o) => apply(o, false));
-    this.#informer.on('error', (error) => {
-      // `stop()` aborts the watch request, and the informer reports that abort as an error: not a failure.
-      if (this.#stopped) return;
-      this.#logger?.warn('sync: scheduled workflow watch failed; restarting', { error });
-      setTimeout(() => void this.#informer.start().catch(() => undefined), 2_000).unref();
-    });
+    // Restarted with exponential backoff and jitter after errors, not every 2 s (one log line per attempt).
+    this.#watch = new InformerSupervisor(this.#informer, { name: 'scheduled workflows', ...(options.logger ? { logger: options.logger } : {}) });
   }
 
   start(): Promise<void> {
-    return this.#informer.start();
+    return this.#watch.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    await this.#informer.stop();
+  stop(): Promise<void> {
+    return this.#watch.stop();
   }
 
   async #apply(object: ScheduledWorkflowObject, enabled: boolean): Promise<void> {

@@ -1,4 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { describeClusterError } from '../kube/informer-supervisor.js';
+import { RetryBackoff, WATCH_BACKOFF } from '../kube/retry-backoff.js';
 import type { Logger } from '../server/logger.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
 import { LABEL_SCHEDULED_WORKFLOW_NAME, type RunLabel } from '../kube/workflow/run-labels.js';
@@ -23,7 +25,10 @@ export interface SyncControllerDeps {
   readonly elector: LeaseLeaderElector | null;
   readonly logger?: Logger;
   readonly now?: () => number;
-  /** Backoff for SQL or cluster failures. Default 100 ms doubling to 5 s. */
+  /**
+   * Backoff for SQL or cluster failures: writes default to 100 ms doubling to 5 s; the list/watch loop to
+   * client-go's reflector backoff (800 ms doubling to 30 s), both with jitter on the list/watch restarts.
+   */
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
   /** How long a workflow whose run row is not written yet is retried. Default 60 s. */
   readonly missingRowTimeoutMs?: number;
@@ -107,25 +112,26 @@ export class SyncController {
   }
 
   async #run(): Promise<void> {
-    let delay = this.#deps.retry?.initialMs ?? 100;
+    // Jittered so that replicas which lost the API server together do not relist in lock-step.
+    const backoff = new RetryBackoff(this.#deps.retry ? { ...this.#deps.retry, jitter: 1 } : WATCH_BACKOFF);
     while (!this.#stopped) {
       try {
         const leader = this.isLeader();
         let version = leader ? await this.#deps.state.get(WORKFLOWS_STATE_KEY) : this.#followerVersion;
         if (!version) version = await this.#relist(leader);
-        const end = await this.#watch(version, leader);
+        const end = await this.#watch(version, leader, () => backoff.reset());
         if (end === 'gone') {
           this.stats.relists += 1;
           this.#followerVersion = null;
           if (leader && this.isLeader()) await this.#deps.state.clear(WORKFLOWS_STATE_KEY);
         }
-        delay = this.#deps.retry?.initialMs ?? 100;
+        backoff.reset();
       } catch (error) {
         if (this.#stopped) return;
         this.stats.failures += 1;
-        this.#deps.logger?.warn('sync: list/watch failed; retrying', { error, delayMs: delay });
-        await this.#sleep(delay);
-        delay = Math.min(delay * 2, this.#deps.retry?.maxMs ?? 5_000);
+        const delayMs = backoff.next();
+        this.#deps.logger?.warn('sync: list/watch failed; retrying', { error: describeClusterError(error), delayMs, attempt: backoff.attempts });
+        await this.#sleep(delayMs);
       }
     }
   }
@@ -142,9 +148,11 @@ export class SyncController {
     return list.resourceVersion;
   }
 
-  #watch(version: string, leader: boolean): Promise<WatchEnd> {
+  /** Resolves how the watch ended; rejects when it failed (could not start, or broke), for the loop's backoff. */
+  #watch(version: string, leader: boolean, onConnected: () => void): Promise<WatchEnd> {
     this.stats.watches += 1;
-    return new Promise<WatchEnd>((resolve) => {
+    return new Promise<WatchEnd>((resolve, reject) => {
+      let failed = false;
       let chain: Promise<void> = Promise.resolve();
       let end: WatchEnd = 'ended';
       let controller: AbortController | undefined;
@@ -179,14 +187,14 @@ export class SyncController {
         });
       };
       const onDone = (error: unknown): void => {
+        if (error) failed = true;
         const status = (error as { statusCode?: number } | null)?.statusCode;
         if (status === 410) end = end === 'ended' ? 'gone' : end;
         void chain.then(() => {
           this.#abortWatch = undefined;
           if (error && !aborted && status !== 410) {
-            this.stats.failures += 1;
-            // A watch that could not even start: pause before the loop tries again.
-            void this.#sleep(this.#deps.retry?.initialMs ?? 100).then(() => resolve(end));
+            // The loop backs off before it tries again (counted and logged there).
+            reject(error instanceof Error ? error : new Error(String(error)));
             return;
           }
           resolve(end);
@@ -197,6 +205,7 @@ export class SyncController {
         .then((c) => {
           controller = c;
           if (aborted || this.#stopped) c.abort();
+          else if (!failed) onConnected();
         })
         .catch(onDone);
     });

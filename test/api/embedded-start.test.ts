@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const READY = /kfp-graph is ready: open (http:\/\/localhost:(\d+)\/graphql)/;
+const READY = /kfp-graph is ready: open (http:\/\/localhost:(\d+)\/graphql).*\n.*kubeconfig: /;
 const RUN_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED'];
 
 interface Started {
@@ -26,15 +26,16 @@ interface Started {
 }
 
 /** Starts src/main.ts with cwd = `dir` and only PORT=0 set (so tests never collide on 4000). */
-async function start(dir: string): Promise<Started> {
+async function start(dir: string, extra: Readonly<Record<string, string>> = {}): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'warn' };
-  for (const name of ['DATABASE_URL', 'KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KFP_GRAPH_SEED', 'DEMO_SEED', 'HOST', 'METADATA_DATABASE_URL']) delete env[name];
+  for (const name of ['DATABASE_URL', 'KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KFP_GRAPH_SEED', 'DEMO_SEED', 'HOST', 'METADATA_DATABASE_URL', 'DATA_DIR']) delete env[name];
+  Object.assign(env, extra);
   // tsx reads tsconfig.json from the working directory; the project's (legacy decorators) is named explicitly.
   const child = spawn(TSX, ['--tsconfig', join(ROOT, 'tsconfig.json'), join(ROOT, 'src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`not ready after 150 s:\n${output}`)), 150_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = READY.exec(output);
@@ -77,7 +78,7 @@ describe('npm start with no configuration', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kfp-graph-embedded-'));
     first = await start(dir);
-  }, 90_000);
+  }, 180_000);
   afterAll(() => {
     if (first && first.child.exitCode === null) first.child.kill('SIGKILL');
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -134,6 +135,32 @@ describe('npm start with no configuration', () => {
     expect(stdout.trim().split('\n').sort()).toEqual(['profile.kubeflow.org/alice', 'profile.kubeflow.org/bob', 'profile.kubeflow.org/ml-research']);
   });
 
+  it('prints the kubeconfig path; a second instance on the same DATA_DIR is refused, one with its own writes its own', async () => {
+    const kubeconfig = join(dir, 'data/emulator.kubeconfig');
+    expect(first.output()).toContain(`kubeconfig: ${realpathSync(kubeconfig)}`);
+    const before = readFileSync(kubeconfig, 'utf8');
+    const refused = await start(dir).then(
+      () => '',
+      (error: unknown) => String(error),
+    );
+    expect(refused).toMatch(/exited with 2 before ready/);
+    expect(refused).toMatch(/kfp-graph: DATA_DIR: .*data belongs to another running kfp-graph \(pid \d+\); give this one its own folder/);
+    expect(readFileSync(kubeconfig, 'utf8')).toBe(before);
+
+    const other = await start(dir, { DATA_DIR: 'data-2' });
+    try {
+      const own = join(dir, 'data-2/emulator.kubeconfig');
+      expect(other.output()).toContain(`kubeconfig: ${realpathSync(own)}`);
+      expect(readFileSync(own, 'utf8')).not.toBe(before);
+      expect(readFileSync(kubeconfig, 'utf8')).toBe(before);
+      const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'get', 'profiles', '-o', 'name'], { env: { ...process.env, HOME: dir } });
+      expect(stdout).toContain('profile.kubeflow.org/alice');
+    } finally {
+      other.child.kill('SIGTERM');
+      expect(await other.exited).toBe(0);
+    }
+  }, 400_000);
+
   it('exits 0 on SIGTERM, and a second start on the same file does not seed again', async () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -151,5 +178,5 @@ describe('npm start with no configuration', () => {
       expect(await second.exited).toBe(0);
     }
     expect(counts(file)).toEqual(seeded);
-  }, 90_000);
+  }, 240_000);
 });

@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../src/errors/domain-errors.js';
+import { NotFoundError, UnavailableError } from '../../src/errors/domain-errors.js';
+import { classifyError } from '../../src/server/error-classification.js';
+import { DOMAIN_CODE, isResponseErrorCode, REQUEST_ERROR_CODES } from '../../src/server/error-codes.js';
 import { formatError } from '../../src/server/format-error.js';
 import { openStore } from '../../src/store/store-handle.js';
 
@@ -60,5 +62,30 @@ describe('formatError and the input', () => {
     const domain = new NotFoundError(`x ${'y '.repeat(5_000)}`);
     const wrapped = new GraphQLError(domain.message, { originalError: domain });
     expect(formatError(wrapped.toJSON(), wrapped).message.length).toBeLessThan(2_100);
+  });
+});
+
+describe('every answer carries one of ERROR_CODES', () => {
+  const codeOf = (error: unknown) => {
+    const wrapped = error instanceof GraphQLError ? error : new GraphQLError('x', { originalError: error as Error });
+    return formatError(wrapped.toJSON(), wrapped).extensions?.['code'];
+  };
+
+  it('passes Apollo’s request-error codes, masks unknown ones (INTERNAL_SERVER_ERROR, a resolver’s own) as INTERNAL', () => {
+    for (const code of REQUEST_ERROR_CODES) expect(codeOf(new GraphQLError('about the query', { extensions: { code } }))).toBe(code);
+    expect(codeOf(new GraphQLError('apollo', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }))).toBe('INTERNAL');
+    expect(codeOf(new GraphQLError('custom', { extensions: { code: 'MY_OWN_CODE' } }))).toBe('INTERNAL');
+    expect(codeOf(new TypeError('bug'))).toBe('INTERNAL');
+  });
+
+  it('classifies whose fault it is: the client’s, a dependency’s, or a bug', () => {
+    expect(classifyError(new GraphQLError('x', { originalError: new NotFoundError('gone') }))).toEqual({ code: 'NOT_FOUND', severity: 'client' });
+    expect(classifyError(new GraphQLError('x', { originalError: new UnavailableError('down') }))).toEqual({ code: 'UNAVAILABLE', severity: 'unavailable' });
+    expect(classifyError(new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))).toEqual({ code: 'GRAPHQL_PARSE_FAILED', severity: 'client' });
+    expect(classifyError(new GraphQLError('x', { originalError: new TypeError('bug') }))).toEqual({ code: 'INTERNAL', severity: 'internal' });
+  });
+
+  it('every domain code and request code is in ERROR_CODES', () => {
+    for (const code of [...Object.values(DOMAIN_CODE), ...REQUEST_ERROR_CODES]) expect(isResponseErrorCode(code)).toBe(true);
   });
 });

@@ -271,7 +271,7 @@ describe('GraphQL over HTTP', () => {
     it('/readyz is 200 when the database and the cluster answer', async () => {
       const res = await fetch(`${base}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: true } });
+      expect(await res.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: true, namespaces: true } });
     });
 
     it('/metrics is on the metrics port only, Prometheus text with the request and operation metrics', async () => {

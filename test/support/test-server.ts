@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config/config.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { Logger } from '../../src/server/logger.js';
 import { startKfpGraph, type RunningKfpGraph } from '../../src/server/kfp-graph-server.js';
 import type { SqlDialect } from '../../src/store/sql-dialect.js';
 import { createTestStore } from './databases.js';
@@ -24,6 +25,8 @@ export interface TestServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Seed the demo data (SQL + MLMD); default true. */
   readonly demoData?: boolean;
+  /** Where the server logs (default: nowhere). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   );
   let server: RunningKfpGraph;
   try {
-    server = await startKfpGraph(config, { store, metricsDefaults: false });
+    server = await startKfpGraph(config, { store, metricsDefaults: false, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     await store.close();
     throw error;

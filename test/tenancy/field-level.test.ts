@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
- * DESIGN.md "Authorization": a denied field on a visible object is null with FORBIDDEN, the rest of the answer
+ * docs/design.md "Authorization": a denied field on a visible object is null with FORBIDDEN, the rest of the answer
  * stands. grace may read runs and experiments in alice, but not pipelines or pipeline versions.
  */
 describe('field-level denial', () => {

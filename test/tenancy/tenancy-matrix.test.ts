@@ -173,7 +173,7 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
       }
     }
 
-    // Federation: a gateway's `_entities` is answered exactly like `node` (DESIGN.md "GraphQL conventions").
+    // Federation: a gateway's `_entities` is answered exactly like `node` (docs/design.md "GraphQL conventions").
     const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) { __typename ... on Namespace { name } ... on Experiment { id } ... on Run { id } ... on Artifact { id } ... on Execution { id } } }`;
     it.each(cells.map((c) => [`${label(c, '_entities(Namespace, Experiment, Run, Artifact, Execution)')}${canRead(c.role) ? 'all' : 'each null + NOT_FOUND, like a missing one'}`, c] as const))(
       '%s',
