@@ -31,7 +31,7 @@ export class ExperimentMutations {
   @Authz({ resource: 'experiments', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
   @Mutation(() => ExperimentPayload)
   async createExperiment(@Arg('input', () => CreateExperimentInput) input: CreateExperimentInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
-    return payload(Experiment.from(await ctx.app.experiments.create(input)));
+    return payload(Experiment.from(await ctx.app.experiments.create(input, ctx.identity)));
   }
 
   // KFP defines no `update` verb for experiments; whoever may create them in the namespace may rename them.
@@ -39,7 +39,7 @@ export class ExperimentMutations {
   @Mutation(() => ExperimentPayload)
   async updateExperiment(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
-    return payload(Experiment.from(await ctx.app.experiments.update(id, input)));
+    return payload(Experiment.from(await ctx.app.experiments.update(id, input, ctx.identity)));
   }
 
   @Authz({ resource: 'experiments', verb: 'archive', target: 'ID_ARGUMENT', argument: 'input.id' })
@@ -58,11 +58,11 @@ export class ExperimentMutations {
   @Mutation(() => ExperimentPayload, { description: 'CONFLICT while runs or recurring runs belong to it.' })
   async deleteExperiment(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
-    return payload(Experiment.from(await ctx.app.experiments.delete(id)));
+    return payload(Experiment.from(await ctx.app.experiments.delete(id, ctx.identity)));
   }
 }
 
 async function setState(ctx: RequestContext, globalId: string, state: StorageState): Promise<ExperimentPayload> {
   const id = expectGlobalId(globalId, 'Experiment', 'input.id');
-  return payload(Experiment.from(await ctx.app.experiments.setStorageState(id, state)));
+  return payload(Experiment.from(await ctx.app.experiments.setStorageState(id, state, ctx.identity)));
 }

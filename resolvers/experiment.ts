@@ -51,7 +51,7 @@ export class ExperimentFieldResolver {
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: "The experiment's runs, newest first unless ordered otherwise." })
   async runs(@Root() experiment: Experiment, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
-    const page = await ctx.app.repositories.runs.list(
+    const page = await ctx.app.reads.runs.list(
       [experiment.namespace],
       { ...runFilterOf(args.filter), experimentId: experiment.localId },
       args.orderBy ?? undefined,

@@ -107,7 +107,7 @@ export class NamespaceFieldResolver {
   @Authz({ resource: 'experiments', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => ExperimentConnection)
   async experiments(@Root() ns: Namespace, @Args(() => ExperimentListArgs) args: ExperimentListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Experiment>> {
-    const page = await ctx.app.repositories.experiments.list(
+    const page = await ctx.app.reads.experiments.list(
       [ns.name],
       { nameContains: args.filter?.nameContains ?? null, storageState: args.filter?.storageState ?? null },
       args.orderBy ?? undefined,
@@ -119,14 +119,14 @@ export class NamespaceFieldResolver {
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection)
   async runs(@Root() ns: Namespace, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
-    const page = await ctx.app.repositories.runs.list([ns.name], runFilterOf(args.filter), args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.runs.list([ns.name], runFilterOf(args.filter), args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Run.from);
   }
 
   @Authz({ resource: 'jobs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RecurringRunConnection)
   async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<RecurringRun>> {
-    const page = await ctx.app.repositories.recurringRuns.list(
+    const page = await ctx.app.reads.recurringRuns.list(
       [ns.name],
       { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null },
       args.orderBy ?? undefined,
@@ -138,7 +138,7 @@ export class NamespaceFieldResolver {
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineConnection, { description: "The namespace's own pipelines (shared ones are in Query.pipelines)." })
   async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Pipeline>> {
-    const page = await ctx.app.pipelines.repository.list(
+    const page = await ctx.app.reads.pipelines.list(
       [ns.name],
       { nameContains: args.filter?.nameContains ?? null },
       args.orderBy ?? undefined,

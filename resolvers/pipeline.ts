@@ -64,7 +64,7 @@ export class PipelineFieldResolver {
   @Authz({ resource: 'pipelineversions', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineVersionConnection, { description: 'Versions, newest first.' })
   async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<PipelineVersion>> {
-    const page = await ctx.app.pipelines.repository.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.pipelines.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, PipelineVersion.from);
   }
 }

@@ -124,7 +124,7 @@ export class QueryResolver {
       namespaces = await ctx.authz.visibleNamespaces('pipelines', 'list');
     }
     const scope = includeShared ? [...namespaces, SHARED_NAMESPACE] : namespaces;
-    const page = await ctx.app.pipelines.repository.list(scope, { nameContains: args.filter?.nameContains ?? null }, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.pipelines.list(scope, { nameContains: args.filter?.nameContains ?? null }, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Pipeline.from);
   }
 

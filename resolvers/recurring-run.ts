@@ -120,7 +120,7 @@ export class RecurringRunFieldResolver {
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: 'The runs it started, newest first.' })
   async runs(@Root() recurring: RecurringRun, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Run>> {
-    const page = await ctx.app.repositories.runs.list([recurring.namespace], { recurringRunId: recurring.localId }, undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.runs.list([recurring.namespace], { recurringRunId: recurring.localId }, undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Run.from);
   }
 }

@@ -39,7 +39,7 @@ export async function resolveIdentity(headers: RequestHeaders, settings: Identit
       throw new UnavailableError('the token could not be reviewed; try again');
     }
     if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');
-    return identity;
+    return { ...identity, bearerToken: match[1] };
   }
 
   const raw = single(headers, settings.userHeader);

@@ -3,19 +3,19 @@ import type { RequestAuthorizer } from '../authz/request-authorizer.js';
 import type { MetadataReader } from '../mlmd/metadata-reader.js';
 import type { MetadataArtifact, MetadataEvent, MetadataExecution, MetadataPropertySet } from '../mlmd/metadata-records.js';
 import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow, RunRow } from '../store/database.js';
-import type { ExperimentRepository } from '../store/experiment-repository.js';
-import type { PipelineRepository } from '../store/pipeline-repository.js';
-import type { RecurringRunRepository } from '../store/recurring-run-repository.js';
-import type { RunRepository } from '../store/run-repository.js';
+import type { ExperimentReads } from '../experiments/experiment-store.js';
+import type { PipelineReads } from '../pipelines/pipeline-store.js';
+import type { RecurringRunReads } from '../recurring-runs/recurring-run-store.js';
+import type { RunReads } from '../runs/run-store.js';
 import { byKey, fromMap } from './batch-by-key.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
 import { createLiveWorkflowLoader } from '../runs/live-workflow-loader.js';
 
 export interface LoaderSources {
-  readonly experiments: ExperimentRepository;
-  readonly pipelines: PipelineRepository;
-  readonly runs: RunRepository;
-  readonly recurringRuns: RecurringRunRepository;
+  readonly experiments: ExperimentReads;
+  readonly pipelines: PipelineReads;
+  readonly runs: RunReads;
+  readonly recurringRuns: RecurringRunReads;
   readonly metadata: MetadataReader;
   readonly workflows: WorkflowClient;
   readonly workflowReadTimeoutMs: number;

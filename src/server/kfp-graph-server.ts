@@ -20,6 +20,9 @@ import type { MetadataTables } from '../mlmd/metadata-tables.js';
 import { openMetadataStore } from '../mlmd/open-metadata-store.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openStore, type StoreHandle } from '../store/store-handle.js';
+import { KfpApiClient } from '../kfp/kfp-api-client.js';
+import type { KfpModeParts } from '../kfp/kfp-mode-services.js';
+import { openKfpDatabase } from '../kfp/open-kfp-database.js';
 import { DEMO_USER } from '../demo/tenants.js';
 import { loadGraphiqlAssets } from './graphiql-assets.js';
 import { createGraphqlServer } from './graphql-server.js';
@@ -70,6 +73,17 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       metadataStore = external;
     }
 
+    let kfp: KfpModeParts | undefined;
+    if (config.KFP_MODE === 'kfp' && config.KFP_DATABASE_URL && config.KFP_API_URL) {
+      const kfpDatabase = openKfpDatabase(config.KFP_DATABASE_URL);
+      cleanups.push(() => kfpDatabase.close());
+      kfp = {
+        db: kfpDatabase.db,
+        api: new KfpApiClient({ baseUrl: config.KFP_API_URL, timeoutMs: config.KFP_API_TIMEOUT_MS, userHeader: config.KUBEFLOW_USERID_HEADER, userPrefix: config.KUBEFLOW_USERID_PREFIX }),
+        statements: kfpDatabase.statements,
+      };
+    }
+
     const cluster = await connectCluster(config.cluster, options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {});
     cleanups.push(() => cluster.close());
     const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
@@ -96,10 +110,11 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       workflows,
       scheduledWorkflows,
       runEvents,
+      ...(kfp ? { kfp } : {}),
       onCleanupError: (error, what) => logger.error('cleanup failed; object left behind', { error, what }),
     });
 
-    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
+    if (config.DEMO_SEED && app.mode === 'standalone' && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
 
     let sync: SyncController | null = null;
     if (config.SYNC) {
@@ -113,6 +128,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         creatorAuthorizer: reviews,
         events: runEvents,
         logger: logger.child({ component: 'sync' }),
+        ...(config.KFP_MODE === 'kfp' ? { publishOnly: true } : {}),
       });
       sync = controller;
       cleanups.push(() => controller.stop());

@@ -19,10 +19,10 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
   const authz = new RequestAuthorizer(identity, app.authorizer, app.directory, app.config.CONTROL_PLANE_NAMESPACE);
   const loaders = createRequestLoaders(
     {
-      experiments: app.repositories.experiments,
-      pipelines: app.pipelines.repository,
-      runs: app.repositories.runs,
-      recurringRuns: app.repositories.recurringRuns,
+      experiments: app.reads.experiments,
+      pipelines: app.reads.pipelines,
+      runs: app.reads.runs,
+      recurringRuns: app.reads.recurringRuns,
       metadata: app.metadata,
       workflows: app.workflows,
       workflowReadTimeoutMs: app.config.WORKFLOW_READ_TIMEOUT_MS,

@@ -34,6 +34,8 @@ export interface SyncParts {
   readonly leaderElection?: boolean;
   readonly identity?: string;
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+  /** kfp mode: watch and publish only; no lease, no writes, no ScheduledWorkflow mirror (KFP owns them). */
+  readonly publishOnly?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     now,
   });
   let controller: SyncController | undefined;
-  const elector = parts.leaderElection === false
+  const elector = parts.leaderElection === false || parts.publishOnly
     ? null
     : new LeaseLeaderElector(parts.kubeConfig, {
         namespace: parts.config.LEADER_ELECTION_NAMESPACE ?? parts.config.CONTROL_PLANE_NAMESPACE,
@@ -76,7 +78,12 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     ...(parts.logger ? { logger: parts.logger } : {}),
     now,
     ...(parts.retry ? { retry: parts.retry } : {}),
+    ...(parts.publishOnly ? { publishOnly: true } : {}),
   });
+  if (parts.publishOnly) {
+    await controller.start();
+    return controller;
+  }
   const mirror = new ScheduledWorkflowMirror(parts.kubeConfig, parts.store.db, {
     isLeader: () => controller?.isLeader() ?? false,
     now,

@@ -19,6 +19,11 @@ export interface SyncControllerDeps {
   readonly events: RunEvents;
   /** Null: this is the only replica and always writes. */
   readonly elector: LeaseLeaderElector | null;
+  /**
+   * kfp mode: KFP's persistence agent owns run_details, so this controller never writes; it watches and
+   * publishes run updates, as a follower does, keyed by KFP's run UUID (`pipeline/runid`).
+   */
+  readonly publishOnly?: boolean;
   readonly logger?: Logger;
   readonly now?: () => number;
   /** Backoff for SQL or cluster failures. Default 100 ms doubling to 5 s. */
@@ -69,6 +74,7 @@ export class SyncController {
   }
 
   isLeader(): boolean {
+    if (this.#deps.publishOnly) return false;
     return this.#deps.elector === null || this.#deps.elector.isLeader();
   }
 

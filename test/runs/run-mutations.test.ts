@@ -95,7 +95,7 @@ describe('run mutations on the emulator', () => {
   it('atomicity: a row that cannot be written deletes the workflow just created', async () => {
     const app = t.server.app;
     const failing = { insert: async () => Promise.reject(new Error('database down')) } as unknown as RunRepository;
-    const service = new RunService({ config: app.config, runs: failing, experiments: app.repositories.experiments, pipelines: app.pipelines.repository, workflows: app.workflows, now: Date.now });
+    const service = new RunService({ config: app.config, runs: failing, experiments: app.repositories.experiments, pipelines: app.repositories.pipelines, workflows: app.workflows, now: Date.now });
     const before = (await admin.list('alice')).length;
     await expect(service.create({ namespace: 'alice', experimentId: experiment.id, workflowSpec: argoFixture('hello-world'), name: 'orphan' }, { user: 'alice@example.com', groups: [], source: 'header' })).rejects.toThrow('database down');
     expect((await admin.list('alice')).length).toBe(before);

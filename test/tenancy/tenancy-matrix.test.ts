@@ -265,7 +265,7 @@ describe('reads', () => {
 
 async function scratchExperiment(ns: string): Promise<string> {
   scratch += 1;
-  const row = await t.server.app.experiments.create({ namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' });
+  const row = await t.server.app.experiments.create({ namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' }, { user: 'admin@example.com', groups: [], source: 'header' });
   return globalId('Experiment', row.id);
 }
 
