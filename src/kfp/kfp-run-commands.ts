@@ -43,7 +43,7 @@ export async function kfpRunBody(source: KfpRunSource, config: Config, input: Cr
   }
   const [version] = await source.pipelines.versionsByIds([input.pipelineVersionId]);
   if (!version || (version.namespace !== '' && version.namespace !== input.namespace)) {
-    throw new InvalidInputError(`pipeline version not found for namespace ${input.namespace}`, 'input.pipelineVersionId');
+    throw new NotFoundError('pipeline version not found', { path: 'input.pipelineVersionId' });
   }
   const spec: unknown = JSON.parse(version.spec);
   // An IR run's parameters are typed JSON values (protobuf Value); an Argo one's are strings.

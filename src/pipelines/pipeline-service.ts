@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
-import { parsePipelineSpec } from '../kube/workflow/pipeline-spec.js';
 import { argoWorkflowSchema, type WorkflowSchema } from '../kube/workflow/workflow-schema.js';
 import type { Database, PipelineRow, PipelineVersionRow } from '../store/database.js';
 import { PipelineRepository, SHARED_NAMESPACE } from '../store/pipeline-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { optionalDescription, requireName } from '../validation/text-input.js';
+import { checkVersionSpec } from './version-spec.js';
 
 export interface NewVersion {
   readonly name: string;
@@ -122,19 +122,8 @@ export class PipelineService {
   }
 
   #versionRow(pipeline: PipelineRow, input: NewVersion, path: string, now: number): PipelineVersionRow {
-    let canonical: string;
-    try {
-      const parsed = parsePipelineSpec(input.spec, this.#maxSpecBytes);
-      this.#schema.check(parsed.manifest, '');
-      canonical = parsed.canonicalJson;
-    } catch (error) {
-      if (error instanceof InvalidInputError) {
-        const { path: innerPath, ...details } = error.details;
-        const inner = typeof innerPath === 'string' && innerPath ? `.${innerPath}` : '';
-        throw new InvalidInputError(error.message, `${path}.spec${inner}`, details);
-      }
-      throw error;
-    }
+    // An Argo Workflow or a KFP v2 IR PipelineSpec, validated either way (version-spec.ts).
+    const canonical = checkVersionSpec(input.spec, this.#maxSpecBytes, `${path}.spec`, this.#schema).canonicalJson;
     return {
       id: randomUUID(),
       pipeline_id: pipeline.id,
