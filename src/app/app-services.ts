@@ -61,6 +61,8 @@ export interface AppServices {
   };
   readonly pageLimits: PageLimits;
   readonly now: () => number;
+  /** kfp mode: statements sent to KFP's database (tests and benchmarks count them); null in standalone. */
+  readonly kfpStatements: { readonly count: number } | null;
 }
 
 export interface AppServiceParts {
@@ -105,13 +107,14 @@ export function createAppServices(parts: AppServiceParts): AppServices {
   // The one place the mode is chosen: below this, every caller sees the same interfaces.
   if (config.KFP_MODE === 'kfp') {
     if (!parts.kfp) throw new Error('KFP_MODE=kfp needs the KFP database and API client');
-    return { ...common, mode: 'kfp', ...createKfpModeServices(parts.kfp, { config, directory, now }) };
+    return { ...common, mode: 'kfp', kfpStatements: parts.kfp.statements ?? null, ...createKfpModeServices(parts.kfp, { config, directory, now }) };
   }
   const pipelines = new PipelineService(store.db, directory, config.MAX_SPEC_BYTES, now);
   const cleanup = parts.onCleanupError ? { onCleanupError: parts.onCleanupError } : {};
   return {
     ...common,
     mode: 'standalone',
+    kfpStatements: null,
     experiments: new ExperimentService(store.db, directory, now),
     pipelines,
     runs: new RunService({ config, runs: repositories.runs, experiments: repositories.experiments, pipelines: pipelines.repository, workflows: parts.workflows, now, ...cleanup }),
