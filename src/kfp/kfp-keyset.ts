@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { encodeCursor } from '../store/keyset-cursor.js';
-import { fetchKeysetPage, type KeysetOrder, type Page } from '../store/keyset-page.js';
+import { assemblePage, fetchKeysetPage, keysetSlice, readDirectionOf, type KeysetOrder, type Page } from '../store/keyset-page.js';
 import type { ListOrder } from '../store/list-order.js';
 import type { PageRequest } from '../store/page-request.js';
 import type { KfpDatabase } from './kfp-tables.js';
@@ -34,7 +34,35 @@ export async function fetchKfpPage<DB, TB extends keyof DB, Raw extends KfpOrder
   request: PageRequest,
   map: (raw: Raw) => Row,
 ): Promise<Page<Row>> {
-  const page = await fetchKeysetPage(query, order, request);
+  return mapPage(await fetchKeysetPage(query, order, request), map);
+}
+
+/**
+ * One page drawn from several branches, each walking its own index range in keyset order with its own LIMIT,
+ * merged by a UNION ALL and cut to the page. A single `a OR b` would make PostgreSQL OR two bitmaps and sort the
+ * whole namespace; this way every branch stops after one page (run lists: own namespace, legacy v1 rows).
+ */
+export async function fetchKfpUnionPage<DB, TB extends keyof DB, Raw extends KfpOrderable, Row>(
+  db: Kysely<KfpDatabase>,
+  branches: readonly SelectQueryBuilder<DB, TB, Raw>[],
+  order: KeysetOrder<Raw>,
+  request: PageRequest,
+  map: (raw: Raw) => Row,
+): Promise<Page<Row>> {
+  const slices = branches.map((branch) => sql`(${keysetSlice(branch, order, request)})`);
+  const direction = readDirectionOf(order, request);
+  const column = order.column.replace(/^[^.]+\./, 'u.');
+  const rows = (await db
+    .selectFrom(sql`(${sql.join(slices, sql` union all `)})`.as('u'))
+    .selectAll()
+    .orderBy(sql.ref(column), direction)
+    .orderBy(sql.ref('u.UUID'), direction)
+    .limit(request.size + 1)
+    .execute()) as unknown as Raw[];
+  return mapPage(assemblePage(rows, order, request), map);
+}
+
+function mapPage<Raw, Row>(page: Page<Raw>, map: (raw: Raw) => Row): Page<Row> {
   const cursors = new Map<Row, string>();
   const items = page.items.map((raw) => {
     const row = map(raw);
@@ -49,6 +77,17 @@ export async function fetchKfpPage<DB, TB extends keyof DB, Raw extends KfpOrder
     endCursor: page.endCursor,
     cursorOf: (row) => cursors.get(row) ?? encodeCursor({ value: '', id: '' }),
   };
+}
+
+/** A legacy v1 row: `Namespace` empty, its namespace a Namespace resource reference. */
+export function legacyInKfpNamespaces(db: Kysely<KfpDatabase>, alias: string, resourceType: string, namespaces: readonly string[]): RawBuilder<boolean> {
+  const legacy = db
+    .selectFrom('resource_references as nsref')
+    .select('nsref.ResourceUUID')
+    .where('nsref.ResourceType', '=', resourceType)
+    .where('nsref.ReferenceType', '=', 'Namespace')
+    .where('nsref.ReferenceUUID', 'in', namespaces);
+  return sql<boolean>`(${sql.ref(`${alias}.Namespace`)} = '' and ${sql.ref(`${alias}.UUID`)} in (${legacy}))`;
 }
 
 /**

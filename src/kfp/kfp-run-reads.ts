@@ -6,7 +6,7 @@ import type { Page } from '../store/keyset-page.js';
 import type { ListOrder } from '../store/list-order.js';
 import type { PageRequest } from '../store/page-request.js';
 import type { RunFilter } from '../store/run-repository.js';
-import { columnContains, fetchKfpPage, inKfpNamespaces, kfpOrder, resolvedNamespace } from './kfp-keyset.js';
+import { columnContains, fetchKfpUnionPage, kfpOrder, legacyInKfpNamespaces, resolvedNamespace } from './kfp-keyset.js';
 import { parametersOf, rawRunStatesFor, rawStorageStates, requiredSecondsToMs, runStateOf, secondsToMs, storageStateOf } from './kfp-row-mapping.js';
 import type { KfpDatabase } from './kfp-tables.js';
 
@@ -43,40 +43,23 @@ export class KfpRunReads implements RunReads {
     this.#db = db;
   }
 
-  #select() {
-    return this.#db
-      .selectFrom('run_details as r')
-      .select([
-        'r.UUID',
-        'r.DisplayName',
-        'r.Name',
-        'r.Description',
-        'r.ExperimentUUID',
-        'r.JobUUID',
-        'r.StorageState',
-        'r.ServiceAccount',
-        'r.PipelineVersionId',
-        'r.Parameters',
-        'r.RuntimeParameters',
-        'r.CreatedAtInSec',
-        'r.ScheduledAtInSec',
-        'r.FinishedAtInSec',
-        'r.Conditions',
-        'r.State',
-        'r.WorkflowRuntimeManifest',
-        resolvedNamespace('r', 'Run').as('ResolvedNamespace'),
-      ]);
-  }
-
   async byIds(ids: readonly string[]): Promise<readonly RunRow[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#select().where('r.UUID', 'in', ids).execute();
+    const rows = await selectRuns(this.#db).where('r.UUID', 'in', ids).execute();
     return rows.flatMap((raw) => runRowOf(raw) ?? []);
   }
 
   async list(namespaces: readonly string[], filter: RunFilter, order: ListOrder | undefined, page: PageRequest): Promise<Page<RunRow>> {
     if (namespaces.length === 0) return emptyPage();
-    let q = this.#select().where(inKfpNamespaces(this.#db, 'r', 'Run', namespaces));
+    const branches = [
+      this.#filtered(selectRuns(this.#db).where('r.Namespace', 'in', namespaces), filter),
+      this.#filtered(selectRuns(this.#db).where(legacyInKfpNamespaces(this.#db, 'r', 'Run', namespaces)), filter),
+    ];
+    return fetchKfpUnionPage(this.#db, branches, kfpOrder<RawRun>('r', 'DisplayName', (r) => r.DisplayName, order), page, (raw) => runRowOf(raw) as RunRow);
+  }
+
+  #filtered(query: RunSelect, filter: RunFilter): RunSelect {
+    let q = query;
     if (filter.experimentId) q = q.where('r.ExperimentUUID', '=', filter.experimentId);
     if (filter.recurringRunId) q = q.where('r.JobUUID', '=', filter.recurringRunId);
     if (filter.stateIn && filter.stateIn.length > 0) {
@@ -85,7 +68,7 @@ export class KfpRunReads implements RunReads {
     }
     if (filter.storageState) q = q.where('r.StorageState', 'in', rawStorageStates(filter.storageState));
     if (filter.nameContains) q = q.where(columnContains('r.DisplayName', filter.nameContains));
-    return fetchKfpPage(q, kfpOrder<RawRun>('r', 'DisplayName', (r) => r.DisplayName, order), page, (raw) => runRowOf(raw) as RunRow);
+    return q;
   }
 
   async countByExperiments(experimentIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
@@ -99,6 +82,33 @@ export class KfpRunReads implements RunReads {
     return new Map(rows.map((r) => [r.ExperimentUUID, Number(r.n)]));
   }
 }
+
+function selectRuns(db: Kysely<KfpDatabase>) {
+  return db
+    .selectFrom('run_details as r')
+    .select([
+      'r.UUID',
+      'r.DisplayName',
+      'r.Name',
+      'r.Description',
+      'r.ExperimentUUID',
+      'r.JobUUID',
+      'r.StorageState',
+      'r.ServiceAccount',
+      'r.PipelineVersionId',
+      'r.Parameters',
+      'r.RuntimeParameters',
+      'r.CreatedAtInSec',
+      'r.ScheduledAtInSec',
+      'r.FinishedAtInSec',
+      'r.Conditions',
+      'r.State',
+      'r.WorkflowRuntimeManifest',
+      resolvedNamespace('r', 'Run').as('ResolvedNamespace'),
+    ]);
+}
+
+type RunSelect = ReturnType<typeof selectRuns>;
 
 function runRowOf(raw: RawRun): RunRow | undefined {
   if (!raw.ResolvedNamespace) return undefined;
