@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/ids/global-id.js';
+import { MetadataWriter } from '../../src/mlmd/metadata-writer.js';
+import { executionsOf } from '../../bench/support/dashboard-seed.js';
+import { adminWorkflows } from '../runs/run-helpers.js';
 import { startKfpApiTestServer, type KfpApiTestServer } from '../support/kfp-api-test-server.js';
 import { createKfpTestDatabase, KFP_DIALECTS, type KfpTestDatabase } from '../support/kfp-mlpipeline.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -126,6 +129,33 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     // The owner sees them.
     const own = await t.gql<{ nodes: ({ id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: bobIds }, BOB);
     expect(own.body.data?.nodes.map((n) => n?.id)).toEqual(bobIds);
+  });
+
+  it('reads Run.workflow live from the Workflow KFP named in run_details.Name, else from WorkflowRuntimeManifest', async () => {
+    const live = await kfp.writer.run({ namespace: 'alice', experimentId: s.aliceExp, name: 'live', createdAtSec: T + 200, state: 'RUNNING' });
+    const liveName = `live-${live.slice(0, 5)}`;
+    await adminWorkflows(t.emulator).create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: liveName, labels: { 'pipeline/runid': live } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] }, status: { phase: 'Running', progress: '0/1' } });
+    const gone = await kfp.writer.run({ namespace: 'alice', experimentId: s.aliceExp, name: 'collected', createdAtSec: T + 201, state: 'SUCCEEDED', finishedAtSec: T + 260, workflowManifest: JSON.stringify({ metadata: { name: 'collected-x' }, status: { phase: 'Succeeded', progress: '1/1' } }) });
+    const res = await t.gql<{ nodes: { workflow: { phase: string; progress: string | null } | null }[] }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Run { workflow { phase progress } } } }`,
+      { ids: [toGlobalId('Run', live), toGlobalId('Run', gone)] },
+      ALICE,
+    );
+    expect(res.body.data?.nodes.map((n) => n.workflow)).toEqual([{ phase: 'Running', progress: '0/1' }, { phase: 'Succeeded', progress: '1/1' }]);
+  });
+
+  it("keeps a KFP run's metadata (its system.PipelineRun context is named after the run UUID) from strangers", async () => {
+    const writer = new MetadataWriter(t.server.app.store.db, t.server.app.store.dialect);
+    await writer.recordRun({ runId: s.bobRun, namespace: 'bob', pipelineName: 'bob-private', executions: executionsOf(s.bobRun, 'bob', T * 1000) }, T * 1000);
+    const own = await t.gql<{ run: { executions: { id: string }[]; artifacts: { id: string }[] } }>(`query($id: ID!) { run(id: $id) { executions { id } artifacts { id } } }`, { id: toGlobalId('Run', s.bobRun) }, BOB);
+    const ids = [...(own.body.data?.run.executions ?? []), ...(own.body.data?.run.artifacts ?? [])].map((n) => n.id);
+    expect(ids.length).toBeGreaterThanOrEqual(4);
+    const stranger = await t.gql<{ nodes: unknown[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }, CAROL);
+    expect(stranger.body.data?.nodes.every((n) => n === null)).toBe(true);
+    const listed = await t.gql<{ namespace: unknown }>(`{ namespace(name: "bob") { artifacts { nodes { id } } } }`, {}, CAROL);
+    expect(listed.body.data?.namespace ?? null).toBeNull();
+    const lineage = await t.gql(`query($id: ID!) { lineage(of: $id) { artifacts { uri } executions { name } } }`, { id: ids[0] }, CAROL);
+    expect(JSON.stringify(lineage.body)).not.toMatch(/bob|prepare|train/);
   });
 
   it("writes go to KFP's REST API with the caller's identity, fit KFP's OpenAPI document, and are read back", async () => {
