@@ -1,9 +1,7 @@
 import { Ctx, Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
-import { irParameters } from '../src/pipelines/ir-pipeline-spec.js';
+import { versionParameters } from '../src/pipelines/version-parameters.js';
 import { storedSpecKind } from '../src/pipelines/version-spec.js';
 import { toGlobalId } from '../src/ids/global-id.js';
-import { pipelineParameters } from '../src/kube/workflow/pipeline-spec.js';
-import type { Workflow } from '../src/kube/workflow/workflow-types.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { PipelineVersionRow } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
@@ -111,20 +109,6 @@ export class PipelineVersionFieldResolver {
   @Authz({ resource: 'pipelineversions', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => [PipelineParameter])
   parameters(@Root() version: PipelineVersion): PipelineParameter[] {
-    const spec = JSON.parse(version.specJson) as Record<string, unknown>;
-    if (storedSpecKind(spec) === 'IR') {
-      return irParameters(spec).map((p) =>
-        Object.assign(new PipelineParameter(), {
-          name: p.name,
-          type: p.type,
-          defaultValue: p.defaultValue === undefined ? null : typeof p.defaultValue === 'string' ? p.defaultValue : JSON.stringify(p.defaultValue),
-          optional: p.optional,
-          description: p.description ?? null,
-        }),
-      );
-    }
-    return pipelineParameters(spec as unknown as Workflow).map((p) =>
-      Object.assign(new PipelineParameter(), { name: p.name, type: 'STRING', defaultValue: p.defaultValue ?? null, optional: p.defaultValue !== undefined, description: p.description ?? null }),
-    );
+    return versionParameters(JSON.parse(version.specJson) as Record<string, unknown>).map((p) => Object.assign(new PipelineParameter(), p));
   }
 }

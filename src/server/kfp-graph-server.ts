@@ -154,6 +154,8 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       readiness: async () => ({
         database: await sql`select 1`.execute(store.db).then(() => true, () => false),
         cluster: await versionApi.getCode().then(() => true, () => false),
+        // kfp mode: every read is answered from KFP's database.
+        ...(kfp ? { kfpDatabase: await sql`select 1`.execute(kfp.db).then(() => true, () => false) } : {}),
       }),
       ...(trustedDocuments ? { trustedDocuments } : {}),
       graphiql: config.GRAPHIQL
