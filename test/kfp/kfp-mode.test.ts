@@ -106,6 +106,26 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     expect(res.body.data?.recurringRun.pipelineVersion.id).toBe(toGlobalId('PipelineVersion', s.aliceVersion));
   });
 
+  // The demo tenants' roles (src/demo/tenants.ts): alice owns alice (bob views it), bob owns bob, carol and dave
+  // have nothing in either, eve is nobody.
+  const MATRIX: readonly (readonly [string, 'alice' | 'bob', boolean])[] = [
+    ['alice@example.com', 'alice', true], ['alice@example.com', 'bob', false],
+    ['bob@example.com', 'alice', true], ['bob@example.com', 'bob', true],
+    ['carol@example.com', 'alice', false], ['carol@example.com', 'bob', false],
+    ['dave@example.com', 'alice', false], ['dave@example.com', 'bob', false],
+    ['eve@example.com', 'alice', false], ['eve@example.com', 'bob', false],
+  ];
+  it.each(MATRIX)('tenant matrix: %s reading the KFP objects of %s → visible: %s', async (user, namespace, visible) => {
+    const ids = namespace === 'alice'
+      ? [toGlobalId('Experiment', s.aliceExp), toGlobalId('Experiment', s.legacyExp), toGlobalId('Run', s.aliceRun), toGlobalId('Run', s.legacyRun), toGlobalId('Pipeline', s.alicePipeline), toGlobalId('PipelineVersion', s.aliceVersion), toGlobalId('RecurringRun', s.aliceJob)]
+      : [toGlobalId('Experiment', s.bobExp), toGlobalId('Run', s.bobRun), toGlobalId('Pipeline', s.bobPipeline), toGlobalId('PipelineVersion', s.bobVersion), toGlobalId('RecurringRun', s.bobJob)];
+    const res = await t.gql<{ nodes: ({ id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }, { user });
+    expect(res.body.data?.nodes.map((n) => n?.id ?? null)).toEqual(visible ? ids : ids.map(() => null));
+    const listed = await t.gql<{ namespace: { runs: { nodes: { id: string }[] } } | null }>(`query($ns: String!) { namespace(name: $ns) { runs { nodes { id } } } }`, { ns: namespace }, { user });
+    if (visible) expect(listed.body.data?.namespace?.runs.nodes.length).toBeGreaterThan(0);
+    else expect(code(listed)).toBe('NOT_FOUND');
+  });
+
   it("lets a stranger learn nothing of another tenant's KFP objects through any root field", async () => {
     const bobIds = [
       toGlobalId('Experiment', s.bobExp),

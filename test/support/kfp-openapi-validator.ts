@@ -137,7 +137,7 @@ export class KfpOpenApi {
         return;
       case 'array':
         if (!Array.isArray(value)) problems.push(`${path}: expected an array`);
-        else value.forEach((item, i) => schema.items && this.#validate(schema.items, item, `${path}[${i}]`, problems));
+        else if (schema.items) for (const [i, item] of value.entries()) this.#validate(schema.items, item, `${path}[${i}]`, problems);
         return;
       case 'object':
         break;
