@@ -19,6 +19,7 @@ const BENCHES: readonly { readonly file: string; readonly sized: boolean }[] = [
   { file: 'namespaces.ts', sized: false },
   { file: 'lineage.ts', sized: true },
   { file: 'sync-throughput.ts', sized: true },
+  { file: 'kfp-dashboard.ts', sized: true },
 ];
 
 function run(file: string, args: readonly string[]): Promise<number> {

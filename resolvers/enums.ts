@@ -10,6 +10,8 @@ export enum RunStateEnum {
   CANCELING = 'CANCELING',
   CANCELED = 'CANCELED',
   PAUSED = 'PAUSED',
+  /** KFP's RUNTIME_STATE_UNSPECIFIED: a KFP run whose state KFP never recorded (legacy '' / Unknown). */
+  RUNTIME_STATE_UNSPECIFIED = 'RUNTIME_STATE_UNSPECIFIED',
 }
 registerEnumType(RunStateEnum, { name: 'RunState' });
 

@@ -43,7 +43,7 @@ export class ExperimentMutations {
   @Mutation(() => ExperimentPayload)
   async updateExperiment(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
-    return payload(Experiment.from(await ctx.app.experiments.update(id, input)));
+    return payload(Experiment.from(await ctx.app.experiments.update(id, input, ctx.identity)));
   }
 
   @Authz({ resource: 'experiments', verb: 'archive', target: 'ID_ARGUMENT', argument: 'input.id' })
@@ -62,11 +62,11 @@ export class ExperimentMutations {
   @Mutation(() => ExperimentPayload, { description: 'CONFLICT while runs or recurring runs belong to it.' })
   async deleteExperiment(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<ExperimentPayload> {
     const id = expectGlobalId(input.id, 'Experiment', 'input.id');
-    return payload(Experiment.from(await ctx.app.experiments.delete(id)));
+    return payload(Experiment.from(await ctx.app.experiments.delete(id, ctx.identity)));
   }
 }
 
 async function setState(ctx: RequestContext, globalId: string, state: StorageState): Promise<ExperimentPayload> {
   const id = expectGlobalId(globalId, 'Experiment', 'input.id');
-  return payload(Experiment.from(await ctx.app.experiments.setStorageState(id, state)));
+  return payload(Experiment.from(await ctx.app.experiments.setStorageState(id, state, ctx.identity)));
 }

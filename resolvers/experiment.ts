@@ -55,7 +55,7 @@ export class ExperimentFieldResolver {
     const filter = runFilterOf(args.filter);
     // Counted by experiment_id (runs_by_experiment), one grouped statement for a page of experiments.
     const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'experiment_id', values: [experiment.localId], filter: { ...filter, experimentId: null } }));
-    const page = await ctx.app.repositories.runs.list(
+    const page = await ctx.app.reads.runs.list(
       [experiment.namespace],
       { ...filter, experimentId: experiment.localId },
       args.orderBy ?? undefined,

@@ -110,7 +110,7 @@ export class NamespaceFieldResolver {
   async experiments(@Root() ns: Namespace, @Args(() => ExperimentListArgs) args: ExperimentListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Experiment>> {
     const filter = { nameContains: args.filter?.nameContains ?? null, storageState: args.filter?.storageState ?? null };
     const total = startTotalCount(info, () => ctx.loaders.experimentTotal.load({ column: 'namespace', values: [ns.name], filter }));
-    const page = await ctx.app.repositories.experiments.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.experiments.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Experiment.from, total);
   }
 
@@ -119,7 +119,7 @@ export class NamespaceFieldResolver {
   async runs(@Root() ns: Namespace, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
     const filter = runFilterOf(args.filter);
     const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'namespace', values: [ns.name], filter }));
-    const page = await ctx.app.repositories.runs.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.runs.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Run.from, total);
   }
 
@@ -128,7 +128,7 @@ export class NamespaceFieldResolver {
   async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<RecurringRun>> {
     const filter = { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null };
     const total = startTotalCount(info, () => ctx.loaders.recurringRunTotal.load({ column: 'namespace', values: [ns.name], filter }));
-    const page = await ctx.app.repositories.recurringRuns.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.recurringRuns.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, RecurringRun.from, total);
   }
 
@@ -137,7 +137,7 @@ export class NamespaceFieldResolver {
   async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Pipeline>> {
     const filter = { nameContains: args.filter?.nameContains ?? null };
     const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: [ns.name], filter }));
-    const page = await ctx.app.pipelines.repository.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.pipelines.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Pipeline.from, total);
   }
 

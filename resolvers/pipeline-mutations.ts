@@ -86,27 +86,27 @@ export class PipelineMutations {
   @Mutation(() => PipelinePayload)
   async updatePipeline(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
     const id = expectGlobalId(input.id, 'Pipeline', 'input.id');
-    return pipelinePayload(Pipeline.from(await ctx.app.pipelines.update(id, input)));
+    return pipelinePayload(Pipeline.from(await ctx.app.pipelines.update(id, input, ctx.identity)));
   }
 
   @Authz({ resource: 'pipelines', verb: 'update', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelineVersionPayload)
   async updatePipelineVersion(@Arg('input', () => RenameInput) input: RenameInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const id = expectGlobalId(input.id, 'PipelineVersion', 'input.id');
-    return versionPayload(PipelineVersion.from(await ctx.app.pipelines.updateVersion(id, input)));
+    return versionPayload(PipelineVersion.from(await ctx.app.pipelines.updateVersion(id, input, ctx.identity)));
   }
 
   @Authz({ resource: 'pipelines', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelinePayload, { description: 'Deletes the pipeline and its versions; runs keep their history. CONFLICT while recurring runs use it.' })
   async deletePipeline(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
     const id = expectGlobalId(input.id, 'Pipeline', 'input.id');
-    return pipelinePayload(Pipeline.from(await ctx.app.pipelines.delete(id)));
+    return pipelinePayload(Pipeline.from(await ctx.app.pipelines.delete(id, ctx.identity)));
   }
 
   @Authz({ resource: 'pipelines', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => PipelineVersionPayload)
   async deletePipelineVersion(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
     const id = expectGlobalId(input.id, 'PipelineVersion', 'input.id');
-    return versionPayload(PipelineVersion.from(await ctx.app.pipelines.deleteVersion(id)));
+    return versionPayload(PipelineVersion.from(await ctx.app.pipelines.deleteVersion(id, ctx.identity)));
   }
 }

@@ -1,7 +1,7 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { versionParameters } from '../src/pipelines/version-parameters.js';
+import { storedSpecKind } from '../src/pipelines/version-spec.js';
 import { toGlobalId } from '../src/ids/global-id.js';
-import { pipelineParameters } from '../src/kube/workflow/pipeline-spec.js';
-import type { Workflow } from '../src/kube/workflow/workflow-types.js';
 import type { RequestContext } from '../src/server/request-context.js';
 import type { PipelineVersionRow } from '../src/store/database.js';
 import { Authz } from './authz-directive.js';
@@ -10,13 +10,26 @@ import { Node } from './node-interface.js';
 import { Pipeline } from './pipeline.js';
 import { DateTime, JSONObject, toDate } from './scalars.js';
 
-@ObjectType({ description: 'A parameter a pipeline version declares (spec.arguments.parameters).' })
+export enum PipelineSpecKindEnum {
+  /** A KFP v2 IR PipelineSpec, as `kfp dsl compile` writes it. */
+  IR = 'IR',
+  ARGO_WORKFLOW = 'ARGO_WORKFLOW',
+}
+registerEnumType(PipelineSpecKindEnum, { name: 'PipelineSpecKind', description: 'What a pipeline version holds: KFP v2 IR, or an Argo Workflow.' });
+
+@ObjectType({ description: 'A parameter a pipeline version declares (IR root.inputDefinitions.parameters, or Argo spec.arguments.parameters).' })
 export class PipelineParameter {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Null when the parameter is required.' })
+  @Field(() => String, { description: 'IR parameterType (STRING, NUMBER_INTEGER, NUMBER_DOUBLE, BOOLEAN, LIST, STRUCT); STRING for Argo.' })
+  type!: string;
+
+  @Field(() => String, { nullable: true, description: 'Null when there is none; a non-string IR default as JSON.' })
   defaultValue!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether a run may omit it.' })
+  optional!: boolean;
 
   @Field(() => String, { nullable: true })
   description!: string | null;
@@ -79,16 +92,27 @@ export class PipelineVersionFieldResolver {
   }
 
   @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
-  @FieldResolver(() => JSONObject, { description: 'The Argo Workflow, as stored (canonical JSON).' })
+  @FieldResolver(() => JSONObject, { description: 'The stored spec (canonical JSON): the Argo Workflow, or the KFP v2 IR PipelineSpec.' })
   spec(@Root() version: PipelineVersion): Record<string, unknown> {
     return JSON.parse(version.specJson) as Record<string, unknown>;
   }
 
   @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
+  @FieldResolver(() => PipelineSpecKindEnum)
+  specKind(@Root() version: PipelineVersion): PipelineSpecKindEnum {
+    return storedSpecKind(JSON.parse(version.specJson)) === 'IR' ? PipelineSpecKindEnum.IR : PipelineSpecKindEnum.ARGO_WORKFLOW;
+  }
+
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
+  @FieldResolver(() => JSONObject, { nullable: true, description: 'The KFP v2 IR PipelineSpec; null for an Argo Workflow version.' })
+  pipelineSpec(@Root() version: PipelineVersion): Record<string, unknown> | null {
+    const spec = JSON.parse(version.specJson) as Record<string, unknown>;
+    return storedSpecKind(spec) === 'IR' ? spec : null;
+  }
+
+  @Authz({ resource: 'pipelines', verb: 'get', target: 'PARENT' })
   @FieldResolver(() => [PipelineParameter])
   parameters(@Root() version: PipelineVersion): PipelineParameter[] {
-    return pipelineParameters(JSON.parse(version.specJson) as Workflow).map((p) =>
-      Object.assign(new PipelineParameter(), { name: p.name, defaultValue: p.defaultValue ?? null, description: p.description ?? null }),
-    );
+    return versionParameters(JSON.parse(version.specJson) as Record<string, unknown>).map((p) => Object.assign(new PipelineParameter(), p));
   }
 }

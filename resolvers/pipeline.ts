@@ -66,7 +66,7 @@ export class PipelineFieldResolver {
   @FieldResolver(() => PipelineVersionConnection, { description: 'Versions, newest first.' })
   async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<PipelineVersion>> {
     const total = startTotalCount(info, () => ctx.loaders.versionTotal.load(pipeline.localId));
-    const page = await ctx.app.pipelines.repository.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.pipelines.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, PipelineVersion.from, total);
   }
 }

@@ -128,7 +128,7 @@ export class QueryResolver {
     const scope = includeShared ? [...namespaces, SHARED_NAMESPACE] : namespaces;
     const filter = { nameContains: args.filter?.nameContains ?? null };
     const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: scope, filter }));
-    const page = await ctx.app.pipelines.repository.list(scope, filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.pipelines.list(scope, filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, Pipeline.from, total);
   }
 

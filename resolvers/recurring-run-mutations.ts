@@ -83,18 +83,18 @@ export class RecurringRunMutations {
   @Authz({ resource: 'jobs', verb: 'enable', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RecurringRunPayload)
   async enableRecurringRun(@Arg('input', () => RecurringRunIdInput) input: RecurringRunIdInput, @Ctx() ctx: RequestContext): Promise<RecurringRunPayload> {
-    return payload(await ctx.app.recurringRuns.setEnabled(localId(input), true));
+    return payload(await ctx.app.recurringRuns.setEnabled(localId(input), true, ctx.identity));
   }
 
   @Authz({ resource: 'jobs', verb: 'disable', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RecurringRunPayload)
   async disableRecurringRun(@Arg('input', () => RecurringRunIdInput) input: RecurringRunIdInput, @Ctx() ctx: RequestContext): Promise<RecurringRunPayload> {
-    return payload(await ctx.app.recurringRuns.setEnabled(localId(input), false));
+    return payload(await ctx.app.recurringRuns.setEnabled(localId(input), false, ctx.identity));
   }
 
   @Authz({ resource: 'jobs', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RecurringRunPayload, { description: 'Deletes the ScheduledWorkflow and the record; the runs it started stay.' })
   async deleteRecurringRun(@Arg('input', () => RecurringRunIdInput) input: RecurringRunIdInput, @Ctx() ctx: RequestContext): Promise<RecurringRunPayload> {
-    return payload(await ctx.app.recurringRuns.delete(localId(input)));
+    return payload(await ctx.app.recurringRuns.delete(localId(input), ctx.identity));
   }
 }

@@ -70,13 +70,13 @@ export class RunMutations {
   @Authz({ resource: 'runs', verb: 'terminate', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RunPayload, { description: "Argo's terminate (spec.shutdown: Terminate); the run is CANCELING until it ends." })
   async terminateRun(@Arg('input', () => RunIdInput) input: RunIdInput, @Ctx() ctx: RequestContext): Promise<RunPayload> {
-    return payload(await ctx.app.runs.terminate(runId(input)));
+    return payload(await ctx.app.runs.terminate(runId(input), ctx.identity));
   }
 
   @Authz({ resource: 'runs', verb: 'retry', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RunPayload, { description: "Argo's retry of a Failed or Error workflow: failed nodes run again." })
   async retryRun(@Arg('input', () => RunIdInput) input: RunIdInput, @Ctx() ctx: RequestContext): Promise<RunPayload> {
-    return payload(await ctx.app.runs.retry(runId(input)));
+    return payload(await ctx.app.runs.retry(runId(input), ctx.identity));
   }
 
   @Authz({ resource: 'runs', verb: 'archive', target: 'ID_ARGUMENT', argument: 'input.id' })
@@ -94,10 +94,10 @@ export class RunMutations {
   @Authz({ resource: 'runs', verb: 'delete', target: 'ID_ARGUMENT', argument: 'input.id' })
   @Mutation(() => RunPayload, { description: 'Deletes the workflow (if the cluster still has it) and the record; ML-Metadata is kept.' })
   async deleteRun(@Arg('input', () => RunIdInput) input: RunIdInput, @Ctx() ctx: RequestContext): Promise<RunPayload> {
-    return payload(await ctx.app.runs.delete(runId(input)));
+    return payload(await ctx.app.runs.delete(runId(input), ctx.identity));
   }
 }
 
 async function setState(ctx: RequestContext, input: RunIdInput, state: StorageState): Promise<RunPayload> {
-  return payload(await ctx.app.runs.setStorageState(runId(input), state));
+  return payload(await ctx.app.runs.setStorageState(runId(input), state, ctx.identity));
 }

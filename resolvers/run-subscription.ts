@@ -88,7 +88,7 @@ export class RunSubscription {
     @Arg('runId', () => ID, { nullable: true }) _runId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RunUpdate> {
-    const row = await ctx.app.repositories.runs.byIds([event.runId]);
+    const row = await ctx.app.reads.runs.byIds([event.runId]);
     const current = row[0] && row[0].namespace === event.namespace ? Run.from(row[0]) : null;
     return Object.assign(new RunUpdate(), {
       runId: toGlobalId('Run', event.runId),

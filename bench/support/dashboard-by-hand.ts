@@ -27,6 +27,26 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
     db.selectFrom('experiments').select(['id', 'name']).where('id', 'in', experimentIds).execute(),
     versionIds.length === 0 ? Promise.resolve([]) : db.selectFrom('pipeline_versions').select(['id', 'name']).where('id', 'in', versionIds).execute(),
   ]);
+  const { executionsOf } = await executionsByHand(db, namespace, page.map((r) => r.id));
+  const experimentName = new Map(experiments.map((e) => [e.id, e.name]));
+  const versionName = new Map(versions.map((v) => [v.id, v.name]));
+  return {
+    namespace: {
+      runs: {
+        edges: page.map((r) => ({
+          node: {
+            experiment: { name: experimentName.get(r.experiment_id) as string },
+            pipelineVersion: r.pipeline_version_id ? { name: versionName.get(r.pipeline_version_id) as string } : null,
+            executions: executionsOf.get(r.id) ?? [],
+          },
+        })),
+      },
+    },
+  };
+}
+
+/** The metadata half of the dashboard by hand: each run's executions (PipelineRun context in the namespace) and their outputs, in two statements. */
+export async function executionsByHand(db: Kysely<Database>, namespace: string, runIds: readonly string[]): Promise<{ executionsOf: Map<string, { outputs: { uri: string | null }[] }[]> }> {
   const executions = await db
     .selectFrom('Context as c')
     .innerJoin('Type as ct', 'ct.id', 'c.type_id')
@@ -39,7 +59,7 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
     .where('cp.name', '=', NAMESPACE_PROPERTY)
     .where('cp.is_custom_property', '=', IS_CUSTOM)
     .where('cp.string_value', '=', namespace)
-    .where('c.name', 'in', page.map((r) => r.id))
+    .where('c.name', 'in', runIds)
     .orderBy('x.create_time_since_epoch')
     .orderBy('x.id')
     .execute();
@@ -54,8 +74,6 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
           .where('e.type', 'in', [...OUTPUT_EVENT_TYPES])
           .orderBy('e.id')
           .execute();
-  const experimentName = new Map(experiments.map((e) => [e.id, e.name]));
-  const versionName = new Map(versions.map((v) => [v.id, v.name]));
   const uris = new Map<number, { uri: string | null }[]>();
   for (const o of outputs) {
     const list = uris.get(Number(o.execution_id)) ?? [];
@@ -68,17 +86,5 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
     list.push({ outputs: uris.get(Number(x.id)) ?? [] });
     executionsOf.set(x.run_id as string, list);
   }
-  return {
-    namespace: {
-      runs: {
-        edges: page.map((r) => ({
-          node: {
-            experiment: { name: experimentName.get(r.experiment_id) as string },
-            pipelineVersion: r.pipeline_version_id ? { name: versionName.get(r.pipeline_version_id) as string } : null,
-            executions: executionsOf.get(r.id) ?? [],
-          },
-        })),
-      },
-    },
-  };
+  return { executionsOf };
 }

@@ -99,7 +99,7 @@ function runRow(id: string, namespace: string, experimentId: string, versionId: 
 }
 
 /** prepare → dataset → train → model, and every third run an evaluate step writing metrics. */
-function executionsOf(run: string, namespace: string, at: number): RecordedExecution[] {
+export function executionsOf(run: string, namespace: string, at: number): RecordedExecution[] {
   const root = `s3://mlpipeline/v2/artifacts/${namespace}/${run}`;
   const dataset = { uri: `${root}/prepare/dataset`, name: 'dataset', type: 'system.Dataset' };
   const model = { uri: `${root}/train/model`, name: 'model', type: 'system.Model' };

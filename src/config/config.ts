@@ -24,8 +24,27 @@ const databaseUrl = z
     message: 'must start with sqlite:, postgres://, postgresql://, mysql:// or mariadb://',
   });
 
+const kfpDatabaseUrl = z
+  .string()
+  .refine((value) => /^(postgres:\/\/|postgresql:\/\/|mysql:\/\/|mariadb:\/\/)/.test(value), {
+    // KFP's API server supports MySQL and PostgreSQL only (backend/src/apiserver/client_manager/client_manager.go).
+    message: "must start with mysql://, mariadb://, postgres:// or postgresql:// (KFP's mlpipeline database)",
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' });
+
 const settings = z
   .object({
+    /**
+     * standalone: kfp-graph owns its runs (own store, own Workflows). kfp: serve an existing Kubeflow Pipelines
+     * installation: reads from its mlpipeline database, writes through its REST API.
+     */
+    KFP_MODE: z.enum(['standalone', 'kfp']).default('standalone'),
+    /** kfp mode: KFP's own database (read-only), e.g. mysql://reader@mysql.kubeflow:3306/mlpipeline. */
+    KFP_DATABASE_URL: kfpDatabaseUrl.optional(),
+    /** kfp mode: KFP's API server, e.g. http://ml-pipeline.kubeflow:8888; every write goes there. */
+    KFP_API_URL: httpUrl.optional(),
+    KFP_API_TIMEOUT_MS: positiveInt.default(10_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().min(1).optional(),
     /** The embedded instance's own folder: its default SQLite file and the emulator's kubeconfig. */
@@ -154,6 +173,11 @@ const settings = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((value, ctx) => {
+    if (value.KFP_MODE === 'kfp') {
+      for (const key of ['KFP_DATABASE_URL', 'KFP_API_URL'] as const) {
+        if (value[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when KFP_MODE=kfp' });
+      }
+    }
     if (value.DEFAULT_PAGE_SIZE > value.MAX_PAGE_SIZE) {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE' });
     }

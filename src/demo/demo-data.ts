@@ -5,6 +5,10 @@ import type { RecordedExecution } from '../mlmd/run-record.js';
 import type { RunRow } from '../store/database.js';
 import { HELLO_WORLD, TRAIN_AND_EVALUATE } from './demo-pipelines.js';
 import { DEMO_TENANTS } from './tenants.js';
+import type { Identity } from '../identity/identity.js';
+
+/** Who the demo objects are written as: the seed runs before any request, so no caller exists. */
+const SEEDER: Identity = { user: 'kfp-graph-demo-seed', groups: [], source: 'anonymous' };
 
 const RUN_STATES = ['SUCCEEDED', 'SUCCEEDED', 'FAILED', 'RUNNING', 'PENDING', 'CANCELED', 'CANCELING', 'PAUSED', 'SKIPPED'] as const;
 const HOUR = 3_600_000;
@@ -23,7 +27,7 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
     name: 'hello-world',
     description: 'A shared pipeline every tenant may run.',
     version: { name: 'v1', spec: HELLO_WORLD },
-  });
+  }, SEEDER);
   const start = app.now() - 48 * HOUR;
   let tick = 0;
   for (const tenant of DEMO_TENANTS) {
@@ -32,9 +36,9 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
       name: 'train-and-evaluate',
       description: `Trains and evaluates a model in ${tenant.namespace}.`,
       version: { name: 'v1', spec: TRAIN_AND_EVALUATE },
-    });
+    }, SEEDER);
     for (const experimentName of ['baseline', 'tuning']) {
-      const experiment = await app.experiments.create({ namespace: tenant.namespace, name: experimentName, description: `${experimentName} runs` });
+      const experiment = await app.experiments.create({ namespace: tenant.namespace, name: experimentName, description: `${experimentName} runs` }, SEEDER);
       for (const [i, state] of RUN_STATES.entries()) {
         tick += 1;
         const createdAt = start + tick * 10 * 60_000;

@@ -1,3 +1,4 @@
+import type { Identity } from '../identity/identity.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
@@ -46,7 +47,7 @@ export class ExperimentService {
   }
 
   /** `id` is chosen by the caller when a request ID must find this experiment again (src/idempotency). */
-  async create(input: CreateExperiment, id: string = randomUUID()): Promise<ExperimentRow> {
+  async create(input: CreateExperiment, _caller?: Identity, id: string = randomUUID()): Promise<ExperimentRow> {
     if (!this.#directory.has(input.namespace)) throw new NotFoundError(`namespace ${input.namespace} not found`);
     const row: ExperimentRow = {
       id,

@@ -47,7 +47,8 @@ async function tokenIdentity(authorization: string, tokens: TokenReviewer | null
     throw new UnavailableError('the token could not be reviewed; try again');
   }
   if (!identity) throw new UnauthenticatedError('the token is not valid for this API (audience, expiry or signature)');
-  return identity;
+  // Kept (never logged) so that kfp mode can forward the caller's own token to KFP's API server.
+  return { ...identity, bearerToken: match[1] };
 }
 
 /**

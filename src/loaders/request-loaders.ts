@@ -7,20 +7,39 @@ import type { ExperimentFilter, ExperimentRepository } from '../store/experiment
 import type { PipelineFilter, PipelineRepository } from '../store/pipeline-repository.js';
 import type { RecurringRunFilter, RecurringRunRepository } from '../store/recurring-run-repository.js';
 import type { RunCountColumn, RunFilter, RunRepository } from '../store/run-repository.js';
+import type { ExperimentReads } from '../experiments/experiment-store.js';
+import type { PipelineReads } from '../pipelines/pipeline-store.js';
+import type { RecurringRunReads } from '../recurring-runs/recurring-run-store.js';
+import type { RunReads } from '../runs/run-store.js';
 import { byKey, fromMap } from './batch-by-key.js';
 import { createGroupedCountLoader } from './grouped-count-loader.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
-import { STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
+import type { RunLabel } from '../kube/workflow/run-labels.js';
+import { InvalidInputError } from '../errors/domain-errors.js';
 import { createLiveWorkflowLoader } from '../runs/live-workflow-loader.js';
 
 export interface LoaderSources {
-  readonly experiments: ExperimentRepository;
-  readonly pipelines: PipelineRepository;
-  readonly runs: RunRepository;
-  readonly recurringRuns: RecurringRunRepository;
+  readonly experiments: ExperimentReads;
+  readonly pipelines: PipelineReads;
+  readonly runs: RunReads;
+  readonly recurringRuns: RecurringRunReads;
   readonly metadata: MetadataReader;
   readonly workflows: WorkflowClient;
   readonly workflowReadTimeoutMs: number;
+  /** The label naming a Workflow's run: kfp-graph's own (standalone) or KFP's `pipeline/runid` (kfp mode). */
+  readonly runLabel: RunLabel;
+  /** Indexed counts for `totalCount`: kfp-graph's own tables; null in kfp mode, where it is not offered yet. */
+  readonly counts: {
+    readonly experiments: Pick<ExperimentRepository, 'countByNamespaces'>;
+    readonly pipelines: Pick<PipelineRepository, 'countByNamespaces' | 'countVersions'>;
+    readonly runs: Pick<RunRepository, 'countGrouped'>;
+    readonly recurringRuns: Pick<RecurringRunRepository, 'countByNamespaces'>;
+  } | null;
+}
+
+function countsOf(sources: LoaderSources): NonNullable<LoaderSources['counts']> {
+  if (!sources.counts) throw new InvalidInputError('totalCount is not offered with KFP_MODE=kfp yet: page through the connection instead', 'totalCount');
+  return sources.counts;
 }
 
 const NO_PROPERTIES: MetadataPropertySet = { properties: {}, customProperties: {} };
@@ -39,7 +58,7 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     fromMap<number, MetadataExecution | null>(ids, await sources.metadata.executionsByIds(ids, await scope()), null),
   );
   return {
-    liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs, STANDALONE_RUN_LABEL),
+    liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs, sources.runLabel),
     experiment: new DataLoader<string, ExperimentRow | null>(async (ids) => byKey(ids, await sources.experiments.byIds(ids), (r) => r.id)),
     run: new DataLoader<string, RunRow | null>(async (ids) => byKey(ids, await sources.runs.byIds(ids), (r) => r.id)),
     recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) =>
@@ -54,11 +73,11 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     ),
     runCountByExperiment: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.runs.countByExperiments(ids), 0)),
     /** `totalCount` of run connections: one grouped statement per column and filter per tick. */
-    runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => sources.runs.countGrouped(column, values, filter)),
-    versionTotal: new DataLoader<string, number>(async (ids) => fromMap(ids, await sources.pipelines.countVersions(ids), 0)),
-    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => sources.pipelines.countByNamespaces(values, filter)),
-    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => sources.recurringRuns.countByNamespaces(values, filter)),
-    experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => sources.experiments.countByNamespaces(values, filter)),
+    runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => countsOf(sources).runs.countGrouped(column, values, filter)),
+    versionTotal: new DataLoader<string, number>(async (ids) => fromMap(ids, await countsOf(sources).pipelines.countVersions(ids), 0)),
+    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => countsOf(sources).pipelines.countByNamespaces(values, filter)),
+    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => countsOf(sources).recurringRuns.countByNamespaces(values, filter)),
+    experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => countsOf(sources).experiments.countByNamespaces(values, filter)),
     artifact,
     execution,
     executionsByRun: new DataLoader<string, readonly MetadataExecution[]>(async (runIds) =>

@@ -1,13 +1,14 @@
+import type { Identity } from '../identity/identity.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
-import { parsePipelineSpec } from '../kube/workflow/pipeline-spec.js';
 import { argoWorkflowSchema, type WorkflowSchema } from '../kube/workflow/workflow-schema.js';
 import type { Database, PipelineRow, PipelineVersionRow } from '../store/database.js';
 import { PipelineRepository, SHARED_NAMESPACE } from '../store/pipeline-repository.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { optionalDescription, requireName } from '../validation/text-input.js';
+import { checkVersionSpec } from './version-spec.js';
 
 export interface NewVersion {
   readonly name: string;
@@ -57,7 +58,7 @@ export class PipelineService {
 
   /** The pipeline and its first version are validated before anything is written, then written together. */
   /** `id` is chosen by the caller when a request ID must find this pipeline again (src/idempotency). */
-  async create(input: CreatePipeline, id: string = randomUUID()): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow | null }> {
+  async create(input: CreatePipeline, _caller?: Identity, id: string = randomUUID()): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow | null }> {
     const namespace = input.namespace ?? SHARED_NAMESPACE;
     if (namespace !== SHARED_NAMESPACE && !this.#directory.has(namespace)) throw new NotFoundError(`namespace ${namespace} not found`);
     const now = this.#now();
@@ -84,7 +85,7 @@ export class PipelineService {
     return { pipeline, version: first && first.created_at === pipeline.created_at ? first : null };
   }
 
-  async createVersion(pipelineId: string, input: NewVersion, id: string = randomUUID()): Promise<PipelineVersionRow> {
+  async createVersion(pipelineId: string, input: NewVersion, _caller?: Identity, id: string = randomUUID()): Promise<PipelineVersionRow> {
     const pipeline = await this.get(pipelineId);
     const version = this.#versionRow(pipeline, input, 'input', this.#now(), id);
     await this.#unique(`pipeline ${pipeline.name} already has a version named "${version.name}"`, () => this.#repo.insertVersion(version));
@@ -132,19 +133,8 @@ export class PipelineService {
   }
 
   #versionRow(pipeline: PipelineRow, input: NewVersion, path: string, now: number, id: string): PipelineVersionRow {
-    let canonical: string;
-    try {
-      const parsed = parsePipelineSpec(input.spec, this.#maxSpecBytes);
-      this.#schema.check(parsed.manifest, '');
-      canonical = parsed.canonicalJson;
-    } catch (error) {
-      if (error instanceof InvalidInputError) {
-        const { path: innerPath, ...details } = error.details;
-        const inner = typeof innerPath === 'string' && innerPath ? `.${innerPath}` : '';
-        throw new InvalidInputError(error.message, `${path}.spec${inner}`, details);
-      }
-      throw error;
-    }
+    // An Argo Workflow or a KFP v2 IR PipelineSpec, validated either way (version-spec.ts).
+    const canonical = checkVersionSpec(input.spec, this.#maxSpecBytes, `${path}.spec`, this.#schema).canonicalJson;
     return {
       id,
       pipeline_id: pipeline.id,

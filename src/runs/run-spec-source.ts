@@ -1,3 +1,5 @@
+import { parseAllDocuments } from 'yaml';
+import { isPipelineSpec } from '../pipelines/ir-pipeline-spec.js';
 import type { Config } from '../config/config.js';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import { parsePipelineSpec } from '../kube/workflow/pipeline-spec.js';
@@ -35,6 +37,7 @@ export async function resolveRunSpec(
     throw new InvalidInputError('give exactly one of pipelineVersionId and workflowSpec', 'input.pipelineVersionId');
   }
   if (hasSpec) {
+    refuseIr(source.workflowSpec as string, 'input.workflowSpec');
     const spec = parsePipelineSpec(source.workflowSpec as string, maxSpecBytes).manifest;
     return { spec, pipelineVersionId: null, pipelineName: spec.metadata.name ?? spec.metadata.generateName?.replace(/-$/, '') ?? 'workflow' };
   }
@@ -42,12 +45,31 @@ export async function resolveRunSpec(
   if (!version || (version.namespace !== '' && version.namespace !== namespace)) {
     throw new NotFoundError('pipeline version not found', { path: 'input.pipelineVersionId' });
   }
+  if (isPipelineSpec(JSON.parse(version.spec))) throw irRunRefused('input.pipelineVersionId');
   const [pipeline] = await pipelines.byIds([version.pipeline_id]);
   return {
     spec: parsePipelineSpec(version.spec, maxSpecBytes).manifest,
     pipelineVersionId: version.id,
     pipelineName: pipeline?.name ?? version.name,
   };
+}
+
+/**
+ * Standalone mode cannot run KFP v2 IR: its tasks are executed by KFP's driver and launcher, which call KFP's
+ * API server and ML-Metadata as KFP's backend set them up. Refused before anything is built, never half-run.
+ */
+function irRunRefused(path: string): InvalidInputError {
+  return new InvalidInputError("this is a KFP v2 IR pipeline: IR runs need KFP_MODE=kfp (KFP's driver and launcher need KFP's API server)", path);
+}
+
+function refuseIr(text: string, path: string): void {
+  let documents: unknown[];
+  try {
+    documents = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+  } catch {
+    return;
+  }
+  if (isPipelineSpec(documents[0])) throw irRunRefused(path);
 }
 
 /**

@@ -21,6 +21,9 @@ import type { MetadataTables } from '../mlmd/metadata-tables.js';
 import { openMetadataStore } from '../mlmd/open-metadata-store.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openStore, type StoreHandle } from '../store/store-handle.js';
+import { KfpApiClient } from '../kfp/kfp-api-client.js';
+import type { KfpModeParts } from '../kfp/kfp-mode-services.js';
+import { openKfpDatabase } from '../kfp/open-kfp-database.js';
 import { DEMO_USER } from '../demo/tenants.js';
 import { loadGraphiqlAssets } from './graphiql-assets.js';
 import { createGraphqlServer } from './graphql-server.js';
@@ -124,6 +127,17 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
 
+    let kfp: KfpModeParts | undefined;
+    if (config.KFP_MODE === 'kfp' && config.KFP_DATABASE_URL && config.KFP_API_URL) {
+      const kfpDatabase = openKfpDatabase(config.KFP_DATABASE_URL);
+      cleanups.push(() => kfpDatabase.close());
+      kfp = {
+        db: kfpDatabase.db,
+        api: new KfpApiClient({ baseUrl: config.KFP_API_URL, timeoutMs: config.KFP_API_TIMEOUT_MS, userHeader: config.KUBEFLOW_USERID_HEADER, userPrefix: config.KUBEFLOW_USERID_PREFIX }),
+        statements: kfpDatabase.statements,
+      };
+    }
+
     const cluster = await connectCluster(config.cluster, kubeconfigPath ? { kubeconfigPath } : {});
     cleanups.push(() => cluster.close());
     const directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig, {
@@ -158,10 +172,11 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       workflows,
       scheduledWorkflows,
       runEvents,
+      ...(kfp ? { kfp } : {}),
       onCleanupError: (error, what) => logger.error('cleanup failed; object left behind', { error, what }),
     });
 
-    if (config.DEMO_SEED && (await seedDemoData(app))) logger.info('demo data seeded');
+    if (config.DEMO_SEED && app.mode === 'standalone' && (await seedDemoData(app))) logger.info('demo data seeded', { namespaces: directory.list() });
 
     let sync: SyncController | null = null;
     if (config.SYNC) {
@@ -175,6 +190,7 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         creatorAuthorizer: reviews,
         events: runEvents,
         logger: logger.child({ component: 'sync' }),
+        ...(config.KFP_MODE === 'kfp' ? { publishOnly: true } : {}),
       });
       sync = controller;
       cleanups.push(() => controller.stop());
@@ -201,6 +217,8 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         database: () => sql`select 1`.execute(store.db),
         cluster: () => versionApi.getCode(),
         namespaces: () => directory.isAvailable(),
+        // kfp mode: every read is answered from KFP's database, so this replica needs it like its own.
+        ...(kfp ? { kfpDatabase: () => sql`select 1`.execute(kfp.db) } : {}),
         timeoutMs: READINESS_TIMEOUT_MS,
       }),
       graphiql: config.GRAPHIQL

@@ -19,6 +19,8 @@ export interface ReadinessProbes {
   readonly database: () => Promise<unknown>;
   /** Resolves when the Kubernetes API server answers (e.g. GET /version). */
   readonly cluster: () => Promise<unknown>;
+  /** kfp mode: KFP's mlpipeline database, which this replica reads every answer from (gating, like its own). */
+  readonly kfpDatabase?: () => Promise<unknown>;
   /** Reported only: whether the namespace directory is synced and fresh (its answers are UNAVAILABLE otherwise). */
   readonly namespaces?: () => boolean;
   /** Each probe must answer within this, so `/readyz` answers inside the kubelet's probe timeout. */
@@ -40,7 +42,12 @@ async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promis
 
 export function readinessChecks(probes: ReadinessProbes): () => Promise<ReadinessReport> {
   return async () => {
-    const [database, cluster] = await Promise.all([answers(probes.database, probes.timeoutMs), answers(probes.cluster, probes.timeoutMs)]);
-    return { checks: { database }, cluster: { reachable: cluster, ...(probes.namespaces ? { namespaces: probes.namespaces() } : {}) } };
+    const kfp = probes.kfpDatabase;
+    const [database, cluster, kfpDatabase] = await Promise.all([
+      answers(probes.database, probes.timeoutMs),
+      answers(probes.cluster, probes.timeoutMs),
+      kfp ? answers(kfp, probes.timeoutMs) : Promise.resolve(undefined),
+    ]);
+    return { checks: { database, ...(kfpDatabase === undefined ? {} : { kfpDatabase }) }, cluster: { reachable: cluster, ...(probes.namespaces ? { namespaces: probes.namespaces() } : {}) } };
   };
 }

@@ -1,4 +1,5 @@
 import type { AppServices } from '../app/app-services.js';
+import { KFP_RUN_LABEL, STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
 import { NO_DEADLINE, type WriteGuard } from '../app/write-guard.js';
 import { RequestAuthorizer } from '../authz/request-authorizer.js';
 import type { Identity } from '../identity/identity.js';
@@ -31,13 +32,15 @@ export function createRequestContext(app: AppServices, identity: Identity, reque
   const authz = new RequestAuthorizer(identity, app.authorizer, app.directory, app.config.CONTROL_PLANE_NAMESPACE);
   const loaders = createRequestLoaders(
     {
-      experiments: app.repositories.experiments,
-      pipelines: app.pipelines.repository,
-      runs: app.repositories.runs,
-      recurringRuns: app.repositories.recurringRuns,
+      experiments: app.reads.experiments,
+      pipelines: app.reads.pipelines,
+      runs: app.reads.runs,
+      recurringRuns: app.reads.recurringRuns,
       metadata: app.metadata,
       workflows: app.workflows,
       workflowReadTimeoutMs: app.config.WORKFLOW_READ_TIMEOUT_MS,
+      runLabel: app.mode === 'kfp' ? KFP_RUN_LABEL : STANDALONE_RUN_LABEL,
+      counts: app.mode === 'standalone' ? app.repositories : null,
     },
     authz,
   );

@@ -34,8 +34,22 @@ export async function fetchKeysetPage<DB, TB extends keyof DB, Row>(
   order: KeysetOrder<Row>,
   request: PageRequest,
 ): Promise<Page<Row>> {
-  // Walking backward reads the reverse order and flips the page afterwards.
-  const readDirection: SortDirection = request.backward === (order.direction === 'asc') ? 'desc' : 'asc';
+  const rows = await keysetSlice(query, order, request).execute();
+  return assemblePage(rows, order, request);
+}
+
+/** The direction rows are read in: walking backward reads the reverse order and flips the page afterwards. */
+export function readDirectionOf(order: { readonly direction: SortDirection }, request: PageRequest): SortDirection {
+  return request.backward === (order.direction === 'asc') ? 'desc' : 'asc';
+}
+
+/** `query` restricted to the rows after the cursor, in read order, `size + 1` of them. */
+export function keysetSlice<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  order: KeysetOrder<Row>,
+  request: PageRequest,
+): SelectQueryBuilder<DB, TB, Row> {
+  const readDirection = readDirectionOf(order, request);
   const col = sql.ref(order.column);
   const id = sql.ref(order.idColumn);
   let q = query;
@@ -48,13 +62,13 @@ export async function fetchKeysetPage<DB, TB extends keyof DB, Row>(
     const op = sql.raw(readDirection === 'asc' ? '>' : '<');
     q = q.where(sql<boolean>`(${col} ${op} ${position.value} or (${col} = ${position.value} and ${id} ${op} ${position.id}))`);
   }
-  const rows = await q
-    .orderBy(col, readDirection)
-    .orderBy(id, readDirection)
-    .limit(request.size + 1)
-    .execute();
+  return q.orderBy(col, readDirection).orderBy(id, readDirection).limit(request.size + 1);
+}
+
+/** The page of `rows` (read by `keysetSlice`): trimmed to size, in display order, with its cursors. */
+export function assemblePage<Row>(rows: readonly Row[], order: KeysetOrder<Row>, request: PageRequest): Page<Row> {
   const more = rows.length > request.size;
-  const pageRows = more ? rows.slice(0, request.size) : rows;
+  const pageRows = more ? rows.slice(0, request.size) : [...rows];
   const items = request.backward ? pageRows.reverse() : pageRows;
   const cursorOf = (row: Row): string => encodeCursor({ value: order.valueOf(row), id: order.idOf(row) });
   const first = items[0];

@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import type { ScheduledWorkflowClient } from '../kube/scheduled-workflow-client.js';
 import type { WorkflowClient } from '../kube/workflow-client.js';
-import { STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
+import { KFP_RUN_LABEL, STANDALONE_RUN_LABEL } from '../kube/workflow/run-labels.js';
 import { MetadataWriter } from '../mlmd/metadata-writer.js';
 import type { Logger } from '../server/logger.js';
 import type { StoreHandle } from '../store/store-handle.js';
@@ -37,6 +37,8 @@ export interface SyncParts {
   readonly leaderElection?: boolean;
   readonly identity?: string;
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+  /** kfp mode: watch and publish only; no lease, no writes, no ScheduledWorkflow mirror (KFP owns them). */
+  readonly publishOnly?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     now,
   });
   let controller: SyncController | undefined;
-  const elector = parts.leaderElection === false
+  const elector = parts.leaderElection === false || parts.publishOnly
     ? null
     : new LeaseLeaderElector(parts.kubeConfig, {
         namespace: parts.config.LEADER_ELECTION_NAMESPACE ?? parts.config.CONTROL_PLANE_NAMESPACE,
@@ -75,14 +77,21 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     kubeConfig: parts.kubeConfig,
     workflows: parts.workflows,
     recorder,
-    runLabel: STANDALONE_RUN_LABEL,
+    // kfp mode: KFP's API server created the runs and labels them `pipeline/runid` (its persistence agent
+    // records them); standalone runs carry kfp-graph's own label.
+    runLabel: parts.publishOnly ? KFP_RUN_LABEL : STANDALONE_RUN_LABEL,
     state: new ControllerStateStore(parts.store.db),
     events: parts.events,
     elector,
     ...(parts.logger ? { logger: parts.logger } : {}),
     now,
     ...(parts.retry ? { retry: parts.retry } : {}),
+    ...(parts.publishOnly ? { publishOnly: true } : {}),
   });
+  if (parts.publishOnly) {
+    await controller.start();
+    return controller;
+  }
   const mirror = new ScheduledWorkflowMirror(parts.kubeConfig, parts.store.db, {
     isLeader: () => controller?.isLeader() ?? false,
     now,

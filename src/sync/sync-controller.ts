@@ -23,6 +23,11 @@ export interface SyncControllerDeps {
   readonly events: RunEvents;
   /** Null: this is the only replica and always writes. */
   readonly elector: LeaseLeaderElector | null;
+  /**
+   * kfp mode: KFP's persistence agent owns run_details, so this controller never writes; it watches and
+   * publishes run updates, as a follower does, keyed by KFP's run UUID (`pipeline/runid`).
+   */
+  readonly publishOnly?: boolean;
   readonly logger?: Logger;
   readonly now?: () => number;
   /**
@@ -80,6 +85,7 @@ export class SyncController {
   }
 
   isLeader(): boolean {
+    if (this.#deps.publishOnly) return false;
     return this.#deps.elector === null || this.#deps.elector.isLeader();
   }
 

@@ -92,6 +92,11 @@ describe('loadConfig', () => {
     ['an artifact prefix without {namespace}', { ARTIFACT_PREFIX_TEMPLATE: 's3://bucket/' }, /^ARTIFACT_PREFIX_TEMPLATE: must contain \{namespace\}/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     ['DANGEROUSLY_ALLOW_PRIVILEGED=maybe', { DANGEROUSLY_ALLOW_PRIVILEGED: 'maybe' }, /^DANGEROUSLY_ALLOW_PRIVILEGED: /],
+    ['KFP_MODE=hybrid', { KFP_MODE: 'hybrid' }, /^KFP_MODE: /],
+    ['KFP_MODE=kfp without KFP_DATABASE_URL', { KFP_MODE: 'kfp', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' }, /^KFP_DATABASE_URL: is required when KFP_MODE=kfp/],
+    ['KFP_MODE=kfp without KFP_API_URL', { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://root@mysql.kubeflow:3306/mlpipeline' }, /^KFP_API_URL: is required when KFP_MODE=kfp/],
+    ['a SQLite KFP_DATABASE_URL', { KFP_MODE: 'kfp', KFP_API_URL: 'http://x:8888', KFP_DATABASE_URL: 'sqlite:./kfp.db' }, /^KFP_DATABASE_URL: must start with mysql:\/\//],
+    ['a KFP_API_URL that is not http', { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://r@h/mlpipeline', KFP_API_URL: 'ftp://x' }, /^KFP_API_URL: must be an http/],
   ];
   for (const [what, env, message] of bad) {
     it(`throws ConfigError naming the setting for ${what}`, () => {
@@ -107,6 +112,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' }, [])).toMatchObject({ INTROSPECTION: true, GRAPHIQL: true });
     expect(loadConfig({ INTROSPECTION: 'false', GRAPHIQL: 'false' }, [])).toMatchObject({ INTROSPECTION: false, GRAPHIQL: false });
     expect(problemsOf({ NODE_ENV: 'production', GRAPHIQL: 'true' })[0]).toMatch(/^GRAPHIQL: .*INTROSPECTION=true/);
+  });
+
+  it('defaults to standalone mode and accepts kfp mode with both KFP settings', () => {
+    expect(loadConfig({}, []).KFP_MODE).toBe('standalone');
+    const config = loadConfig({ KFP_MODE: 'kfp', KFP_DATABASE_URL: 'postgres://reader@db:5432/mlpipeline', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' }, []);
+    expect([config.KFP_MODE, config.KFP_DATABASE_URL, config.KFP_API_URL]).toEqual(['kfp', 'postgres://reader@db:5432/mlpipeline', 'http://ml-pipeline.kubeflow:8888']);
   });
 
   it('names every bad setting at once', () => {

@@ -35,6 +35,7 @@ export type RunState =
   | 'PAUSED'
   | 'PENDING'
   | 'RUNNING'
+  | 'RUNTIME_STATE_UNSPECIFIED'
   | 'SKIPPED'
   | 'SUCCEEDED';
 

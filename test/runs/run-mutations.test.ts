@@ -132,7 +132,7 @@ describe('run mutations on the emulator', () => {
       runs: new RunRepository(broken.db),
       keys: new IdempotencyRepository(broken.db),
       experiments: app.repositories.experiments,
-      pipelines: app.pipelines.repository,
+      pipelines: app.repositories.pipelines,
       workflows: app.workflows,
       now: Date.now,
     });

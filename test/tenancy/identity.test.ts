@@ -257,7 +257,7 @@ describe('resolveIdentity', () => {
 
   it('a token reviewer result keeps its groups', async () => {
     const reviewer: TokenReviewer = { review: async () => ({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token' }) };
-    expect(await resolveIdentity({ authorization: ['Bearer abc'] }, settings, reviewer)).toEqual({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token' });
+    expect(await resolveIdentity({ authorization: ['Bearer abc'] }, settings, reviewer)).toEqual({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token', bearerToken: 'abc' });
   });
 
   it('the header name is matched case-insensitively (Node lower-cases header names)', async () => {

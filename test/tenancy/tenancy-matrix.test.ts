@@ -283,7 +283,7 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
 
   async function scratchExperiment(ns: string): Promise<string> {
     scratch += 1;
-    const row = await t.server.app.experiments.create({ namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' });
+    const row = await t.server.app.experiments.create({ namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' }, { user: 'admin@example.com', groups: [], source: 'header' });
     return globalId('Experiment', row.id);
   }
 
