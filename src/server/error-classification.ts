@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { isDomainError } from '../errors/domain-errors.js';
 import { isConnectionFailure } from '../store/connection-failure.js';
-import { DOMAIN_CODE, REQUEST_ERROR_CODES, type ResponseErrorCode } from './error-codes.js';
+import { DOMAIN_CODE, REQUEST_ERROR_CODES, UNAVAILABLE_REQUEST_CODES, type ResponseErrorCode } from './error-codes.js';
 
 /**
  * Whose fault an error is, which decides both its code and how loudly it is logged:
@@ -32,6 +32,7 @@ export function classifyError(error: unknown, formattedCode?: unknown): ErrorCla
     const code = own === undefined && typeof formattedCode === 'string' && REQUEST_ERROR_CODES.has(formattedCode) ? formattedCode : own;
     if (code === undefined) return { code: 'GRAPHQL_VALIDATION_FAILED', severity: 'client' };
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { code: code as ResponseErrorCode, severity: 'client' };
+    if (typeof code === 'string' && UNAVAILABLE_REQUEST_CODES.has(code)) return { code: 'UNAVAILABLE', severity: 'unavailable' };
     return { code: 'INTERNAL', severity: 'internal' };
   }
   if (isConnectionFailure(original)) return { code: 'UNAVAILABLE', severity: 'unavailable' };

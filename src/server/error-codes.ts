@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE: 'no operation of that `operationName` in the document, or several and none named',
   BAD_REQUEST: 'the HTTP request itself is wrong: not JSON, no query, a mutation over GET, a body over MAX_BODY_BYTES (413)',
   PERSISTED_QUERY_NOT_FOUND: 'with TRUSTED_DOCUMENTS: the documentId or text is not in the manifest; else an unknown APQ hash',
+  OPERATION_NOT_ALLOWED: 'this transport does not run that operation type (over WebSocket only subscriptions, unless WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS)',
+  TOO_MANY_SUBSCRIPTIONS: 'this WebSocket already has MAX_SUBSCRIPTIONS_PER_CONNECTION operations open',
 } as const satisfies Readonly<Record<string, string>>;
 
 export type ResponseErrorCode = keyof typeof ERROR_CODES;
@@ -40,7 +42,14 @@ export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ResponseErrorCod
   'BAD_USER_INPUT',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
+  // The operation gate's own refusals (src/server/operation-gate.ts, graphql-ws-server.ts).
+  'OPERATION_NOT_ALLOWED',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'UNAUTHENTICATED',
 ]);
+
+/** The gate's refusals that say a dependency or this replica is saturated or slow: retry later. */
+export const UNAVAILABLE_REQUEST_CODES: ReadonlySet<string> = new Set<ResponseErrorCode>(['UNAVAILABLE']);
 
 export function isResponseErrorCode(code: unknown): code is ResponseErrorCode {
   return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);

@@ -10,6 +10,7 @@ import { formatError } from './format-error.js';
 import type { Logger } from './logger.js';
 import type { OperationGate, OperationTrace, RefusalReason } from './operation-gate.js';
 import { createRequestContext } from './request-context.js';
+import { RequestDeadline } from './request-deadline.js';
 import { SubscriptionSlots, releasingOnEnd } from './subscription-slots.js';
 import { isAllowedWebSocketOrigin } from './websocket-origin.js';
 
@@ -21,6 +22,8 @@ export interface GraphqlWsServer {
 
 /** What onSubscribe admitted, found again by execute/subscribe through the operation's own context. */
 interface AdmittedOperation {
+  /** Queries and mutations: REQUEST_TIMEOUT_MS, with the write rule HTTP has (a started write is awaited). */
+  readonly deadline?: RequestDeadline;
   readonly trace: OperationTrace;
   readonly release: () => void;
 }
@@ -107,8 +110,9 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
           }
           release = slot;
         }
-        const contextValue = createRequestContext(app, identity, requestId);
-        admitted.set(contextValue, { trace, release });
+        const deadline = admission.operation.operation === 'subscription' ? undefined : new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);
+        const contextValue = createRequestContext(app, identity, requestId, deadline);
+        admitted.set(contextValue, { trace, release, ...(deadline ? { deadline } : {}) });
         return {
           schema,
           document: admission.document,
@@ -120,14 +124,26 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
       execute: async (args) => {
         const operation = admittedFor(args);
         if (!operation) return notAdmitted();
-        const { trace } = operation;
-        const outcome = await gate.within(async () => trace.run(() => execute(args)));
-        if (outcome.timedOut) {
-          gate.refused('timeout', 'ws');
-          trace.finish('timeout', ['UNAVAILABLE']);
-          return { errors: [gate.timeoutError()] };
+        const { trace, deadline } = operation;
+        if (!deadline) return notAdmitted();
+        let result: ExecutionResult | 'timeout';
+        try {
+          const running = Promise.resolve(trace.run(() => execute(args)));
+          result = await deadline.race(running);
+          if (result === 'timeout') {
+            // As over HTTP: a mutation that began writing finishes (or undoes itself) and its real outcome is
+            // sent, late; otherwise nothing was written and the timeout is the truth.
+            if (!deadline.writing) {
+              running.catch(() => undefined);
+              gate.refused('timeout', 'ws');
+              trace.finish('timeout', ['UNAVAILABLE']);
+              return { errors: [gate.timeoutError()] };
+            }
+            result = await running;
+          }
+        } finally {
+          deadline.clear();
         }
-        const result = outcome.value;
         trace.finish(result.errors?.length ? 'error' : 'ok', codesOf(result.errors));
         return result;
       },

@@ -139,7 +139,7 @@ describe.skipIf(!isRoot || !hasTools)(`the image's start command on a read-only 
 
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: true, namespaces: true } });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const viewer = await fetch(`${base}/graphql`, {
       method: 'POST',

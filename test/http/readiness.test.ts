@@ -11,7 +11,7 @@ describe('/readyz gates on what the replica itself needs', () => {
       await t.emulator.close();
       const res = await probe(t.url, '/readyz');
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: false } });
+      expect(await res.json()).toEqual({ ready: true, checks: { database: true }, cluster: { reachable: false, namespaces: true } });
       expect((await probe(t.url, '/healthz')).status).toBe(200);
     } finally {
       await t.close();
@@ -24,7 +24,7 @@ describe('/readyz gates on what the replica itself needs', () => {
       await t.server.app.store.close();
       const res = await probe(t.url, '/readyz');
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ ready: false, checks: { database: false }, cluster: { reachable: true } });
+      expect(await res.json()).toEqual({ ready: false, checks: { database: false }, cluster: { reachable: true, namespaces: true } });
       const health = await probe(t.url, '/healthz');
       expect(health.status).toBe(200);
       expect(await health.text()).toBe('ok\n');

@@ -25,7 +25,7 @@ describe('lineage across tenants', () => {
     const writer = new MetadataWriter(t.server.app.store.db as unknown as Kysely<MetadataTables>, t.server.app.store.dialect);
     const model = { key: 'cross-tenant/model', uri: 's3://mlpipeline/cross-tenant/model', name: 'model', type: 'system.Model' };
     // What KFP's cache shares in practice: an artifact under bob's own prefix (ARTIFACT_PREFIX_TEMPLATE).
-    const cached = { key: 'cross-tenant/cached', uri: `s3://mlpipeline/v2/artifacts/bob/train-and-evaluate/${bobRun}/train/model`, name: 'cached', type: 'system.Model' };
+    const cached = { key: 'cross-tenant/cached', uri: `minio://mlpipeline/private-artifacts/bob/v2/artifacts/train-and-evaluate/${bobRun}/train/model`, name: 'cached', type: 'system.Model' };
     const at = Date.now();
     const produced = await writer.recordRun({
       runId: bobRun,
@@ -91,8 +91,8 @@ describe('lineage across tenants', () => {
       return res.body.data?.artifact.uri;
     };
     expect(await uriAs('dave@example.com')).toBeNull();
-    expect(await uriAs('bob@example.com')).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/bob\//);
-    expect(await uriAs('admin@example.com')).toMatch(/^s3:\/\/mlpipeline\/v2\/artifacts\/bob\//);
+    expect(await uriAs('bob@example.com')).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/bob\//);
+    expect(await uriAs('admin@example.com')).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/bob\//);
     // A URI under no tenant's prefix stays visible to both.
     const plain = await t.gql<{ artifact: { uri: string } }>('query($id: ID!) { artifact(id: $id) { uri } }', { id: artifact }, { user: 'dave@example.com' });
     expect(plain.body.data?.artifact.uri).toBe('s3://mlpipeline/cross-tenant/model');
