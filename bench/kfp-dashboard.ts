@@ -51,7 +51,9 @@ function runsArgument(): number {
 async function main(): Promise<void> {
   const total = runsArgument();
   const perNamespace = Math.floor(total / NAMESPACES);
-  process.stdout.write(`kfp-mode dashboard query, ${total.toLocaleString('en-US')} run_details rows in ${NAMESPACES} namespaces (PostgreSQL), runs(first: ${PAGE}), ${REQUESTS} sequential requests\n`);
+  process.stdout.write(
+    `kfp-mode dashboard query, ${total.toLocaleString('en-US')} run_details rows in ${NAMESPACES} namespaces (PostgreSQL), runs(first: ${PAGE}), ${REQUESTS} sequential requests\n`,
+  );
   const kfp = await createKfpTestDatabase('postgres');
   const own = await openBenchDatabase('postgres');
   const api = await startKfpApiTestServer(kfp.writer);
@@ -63,7 +65,13 @@ async function main(): Promise<void> {
       const ns = namespaceOf(n);
       for (let e = 0; e < 3; e += 1) await kfp.writer.experiment({ id: `${ns}-exp-${e}`, namespace: ns, name: `experiment-${e}`, createdAtSec: T0 + e });
       await kfp.writer.pipeline({ id: `${ns}-pipeline`, namespace: ns, name: `${ns}-pipeline`, createdAtSec: T0 });
-      await kfp.writer.version({ id: `${ns}-pipeline-v1`, pipelineId: `${ns}-pipeline`, name: 'v1', spec: '{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","spec":{"entrypoint":"main","templates":[{"name":"main","container":{"image":"busybox"}}]}}', createdAtSec: T0 });
+      await kfp.writer.version({
+        id: `${ns}-pipeline-v1`,
+        pipelineId: `${ns}-pipeline`,
+        name: 'v1',
+        spec: '{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","spec":{"entrypoint":"main","templates":[{"name":"main","container":{"image":"busybox"}}]}}',
+        createdAtSec: T0,
+      });
       // Interleaved creation times across namespaces, as many tenants submit at once.
       await sql`
         insert into run_details ("UUID", "DisplayName", "Name", "Description", "Namespace", "ExperimentUUID", "StorageState", "ServiceAccount",
@@ -77,13 +85,28 @@ async function main(): Promise<void> {
     const writer = new MetadataWriter(own.store.db, own.store.dialect);
     for (let g = perNamespace; g > perNamespace - WITH_METADATA && g > 0; g -= 1) {
       const id = `${MEASURED}-run-${String(g).padStart(8, '0')}`;
-      await writer.recordRun({ runId: id, namespace: MEASURED, pipelineName: `${MEASURED}-pipeline`, executions: executionsOf(id, MEASURED, T0 * 1000) }, T0 * 1000);
+      await writer.recordRun(
+        { runId: id, namespace: MEASURED, pipelineName: `${MEASURED}-pipeline`, executions: executionsOf(id, MEASURED, T0 * 1000) },
+        T0 * 1000,
+      );
     }
     await sql`analyze`.execute(db);
     await sql`analyze`.execute(own.store.db);
     process.stdout.write(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
 
-    const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO_SEED: 'false', SYNC: 'false', GRAPHIQL: 'false', KFP_MODE: 'kfp', KFP_DATABASE_URL: kfp.url, KFP_API_URL: api.url }, []);
+    const config = loadConfig(
+      {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DEMO_SEED: 'false',
+        SYNC: 'false',
+        GRAPHIQL: 'false',
+        KFP_MODE: 'kfp',
+        KFP_DATABASE_URL: kfp.url,
+        KFP_API_URL: api.url,
+      },
+      [],
+    );
     const server = await startKfpGraph(config, { store: own.store, metricsDefaults: false });
     try {
       const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: { namespace: MEASURED, first: PAGE } });
@@ -131,7 +154,12 @@ async function main(): Promise<void> {
 }
 
 /** The same data by hand: the runs page on namespace_createatinsec, experiments, versions, then the metadata. */
-async function kfpDashboardByHand(kfp: Kysely<KfpDatabase>, metadata: Parameters<typeof executionsByHand>[0], namespace: string, first: number): Promise<DashboardData> {
+async function kfpDashboardByHand(
+  kfp: Kysely<KfpDatabase>,
+  metadata: Parameters<typeof executionsByHand>[0],
+  namespace: string,
+  first: number,
+): Promise<DashboardData> {
   const runs = await kfp
     .selectFrom('run_details')
     .select(['UUID', 'ExperimentUUID', 'PipelineVersionId'])
@@ -143,10 +171,18 @@ async function kfpDashboardByHand(kfp: Kysely<KfpDatabase>, metadata: Parameters
   const page = runs.slice(0, first);
   const versionIds = [...new Set(page.flatMap((r) => (r.PipelineVersionId ? [r.PipelineVersionId] : [])))];
   const [experiments, versions] = await Promise.all([
-    kfp.selectFrom('experiments').select(['UUID', 'Name']).where('UUID', 'in', [...new Set(page.map((r) => r.ExperimentUUID))]).execute(),
+    kfp
+      .selectFrom('experiments')
+      .select(['UUID', 'Name'])
+      .where('UUID', 'in', [...new Set(page.map((r) => r.ExperimentUUID))])
+      .execute(),
     versionIds.length === 0 ? Promise.resolve([]) : kfp.selectFrom('pipeline_versions').select(['UUID', 'Name']).where('UUID', 'in', versionIds).execute(),
   ]);
-  const { executionsOf: executions } = await executionsByHand(metadata, namespace, page.map((r) => r.UUID));
+  const { executionsOf: executions } = await executionsByHand(
+    metadata,
+    namespace,
+    page.map((r) => r.UUID),
+  );
   const experimentName = new Map(experiments.map((e) => [e.UUID, e.Name]));
   const versionName = new Map(versions.map((v) => [v.UUID, v.Name]));
   return {

@@ -41,7 +41,10 @@ async function typeId(db: Kysely<MetadataTables>, name: string, kind: keyof type
 }
 
 async function maxId(db: Kysely<MetadataTables>, table: 'Artifact' | 'Execution' | 'Context'): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   return Number(row?.max ?? 0);
 }
 
@@ -59,7 +62,17 @@ async function seed(store: StoreHandle, artifacts: number): Promise<Seeded> {
       runId: 'bench-types',
       namespace: 'tenant-0',
       pipelineName: 'bench',
-      executions: [{ key: 'bench-types/step', name: 'step', type: KFP_TYPES.containerExecution, state: 'COMPLETE', createdAt: now, updatedAt: now, outputs: [{ uri: 's3://bench/types', name: 'out', type: 'system.Dataset' }] }],
+      executions: [
+        {
+          key: 'bench-types/step',
+          name: 'step',
+          type: KFP_TYPES.containerExecution,
+          state: 'COMPLETE',
+          createdAt: now,
+          updatedAt: now,
+          outputs: [{ uri: 's3://bench/types', name: 'out', type: 'system.Dataset' }],
+        },
+      ],
     },
     now,
   );
@@ -98,7 +111,17 @@ async function seed(store: StoreHandle, artifacts: number): Promise<Seeded> {
   await insertChunked(indexes, (chunk) =>
     db
       .insertInto('Execution')
-      .values(chunk.map((i) => ({ id: executionBase + i, type_id: executionType, last_known_state: EXECUTION_STATES.COMPLETE, name: null, external_id: null, create_time_since_epoch: now + i, last_update_time_since_epoch: now + i })))
+      .values(
+        chunk.map((i) => ({
+          id: executionBase + i,
+          type_id: executionType,
+          last_known_state: EXECUTION_STATES.COMPLETE,
+          name: null,
+          external_id: null,
+          create_time_since_epoch: now + i,
+          last_update_time_since_epoch: now + i,
+        })),
+      )
       .execute(),
   );
   await insertChunked(indexes, (chunk) =>
@@ -118,15 +141,27 @@ async function seed(store: StoreHandle, artifacts: number): Promise<Seeded> {
       )
       .execute(),
   );
-  await insertChunked(indexes, (chunk) => db.insertInto('Association').values(chunk.map((i) => ({ context_id: contextBase + Math.floor(i / RUN_LENGTH), execution_id: executionBase + i }))).execute());
-  await insertChunked(indexes, (chunk) => db.insertInto('Attribution').values(chunk.map((i) => ({ context_id: contextBase + Math.floor(i / RUN_LENGTH), artifact_id: artifactBase + i }))).execute());
+  await insertChunked(indexes, (chunk) =>
+    db
+      .insertInto('Association')
+      .values(chunk.map((i) => ({ context_id: contextBase + Math.floor(i / RUN_LENGTH), execution_id: executionBase + i })))
+      .execute(),
+  );
+  await insertChunked(indexes, (chunk) =>
+    db
+      .insertInto('Attribution')
+      .values(chunk.map((i) => ({ context_id: contextBase + Math.floor(i / RUN_LENGTH), artifact_id: artifactBase + i })))
+      .execute(),
+  );
 
   const events: { artifact_id: number; execution_id: number; type: number; milliseconds_since_epoch: number }[] = [];
   for (let i = 0; i < artifacts; i += 1) {
     const step = i % RUN_LENGTH;
     events.push({ artifact_id: artifactBase + i, execution_id: executionBase + i, type: EVENT_TYPES.OUTPUT, milliseconds_since_epoch: now + i });
-    if (step >= 1) events.push({ artifact_id: artifactBase + i - 1, execution_id: executionBase + i, type: EVENT_TYPES.INPUT, milliseconds_since_epoch: now + i });
-    if (step >= SKIP) events.push({ artifact_id: artifactBase + i - SKIP, execution_id: executionBase + i, type: EVENT_TYPES.INPUT, milliseconds_since_epoch: now + i });
+    if (step >= 1)
+      events.push({ artifact_id: artifactBase + i - 1, execution_id: executionBase + i, type: EVENT_TYPES.INPUT, milliseconds_since_epoch: now + i });
+    if (step >= SKIP)
+      events.push({ artifact_id: artifactBase + i - SKIP, execution_id: executionBase + i, type: EVENT_TYPES.INPUT, milliseconds_since_epoch: now + i });
   }
   await insertChunked(events, (chunk) => db.insertInto('Event').values(chunk).execute());
   // Planner statistics, as autovacuum (PostgreSQL) would gather them soon after a bulk load like this one.
@@ -156,22 +191,37 @@ async function benchDialect(dialect: SqlDialect, artifacts: number): Promise<voi
   const store = await createTestStore(dialect);
   try {
     const seeded = await seed(store, artifacts);
-    const events = await store.db.selectFrom('Event' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    console.log(`\n[${dialect}] seeded ${artifacts.toLocaleString('en')} artifacts, ${artifacts.toLocaleString('en')} executions, ${Number((events as { n?: unknown } | undefined)?.n ?? 0).toLocaleString('en')} events in ${seeded.seconds.toFixed(1)} s`);
+    const events = await store.db
+      .selectFrom('Event' as never)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    console.log(
+      `\n[${dialect}] seeded ${artifacts.toLocaleString('en')} artifacts, ${artifacts.toLocaleString('en')} executions, ${Number((events as { n?: unknown } | undefined)?.n ?? 0).toLocaleString('en')} events in ${seeded.seconds.toFixed(1)} s`,
+    );
     const reader = new MetadataReader(store.db as unknown as Kysely<MetadataTables>);
     const chosen = picks(CALLS, artifacts);
     console.log('depth  direction  p50 ms   p95 ms   statements/call  nodes/call (avg)');
     for (const depth of DEPTHS) {
       for (const direction of ['UPSTREAM', 'BOTH'] as const) {
         // One warm-up call so that the first timing does not carry prepared-statement and cache set-up.
-        await reader.lineage({ start: { kind: 'artifact', id: seeded.artifactIds[chosen[0] ?? 0] ?? 1 }, direction, depth, scope: namespacesScope([seeded.namespaceOf(chosen[0] ?? 0)]) });
+        await reader.lineage({
+          start: { kind: 'artifact', id: seeded.artifactIds[chosen[0] ?? 0] ?? 1 },
+          direction,
+          depth,
+          scope: namespacesScope([seeded.namespaceOf(chosen[0] ?? 0)]),
+        });
         const times: number[] = [];
         const statements: number[] = [];
         let nodes = 0;
         for (const index of chosen) {
           const before = store.statements.count;
           const started = performance.now();
-          const graph = await reader.lineage({ start: { kind: 'artifact', id: seeded.artifactIds[index] ?? 1 }, direction, depth, scope: namespacesScope([seeded.namespaceOf(index)]) });
+          const graph = await reader.lineage({
+            start: { kind: 'artifact', id: seeded.artifactIds[index] ?? 1 },
+            direction,
+            depth,
+            scope: namespacesScope([seeded.namespaceOf(index)]),
+          });
           times.push(performance.now() - started);
           statements.push(store.statements.count - before);
           nodes += graph.artifacts.length + graph.executions.length;
@@ -193,5 +243,7 @@ const args = process.argv.slice(2);
 const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
 const dialects = args.filter((a): a is SqlDialect => a === 'sqlite' || a === 'postgres' || a === 'mysql');
 if (!Number.isSafeInteger(count) || count < RUN_LENGTH) throw new Error(`N must be an integer of at least ${RUN_LENGTH}`);
-console.log(`lineage benchmark: ${count.toLocaleString('en')} artifacts, runs of ${RUN_LENGTH} steps over ${TENANTS} tenants, ${CALLS} calls per row, tenant scope`);
+console.log(
+  `lineage benchmark: ${count.toLocaleString('en')} artifacts, runs of ${RUN_LENGTH} steps over ${TENANTS} tenants, ${CALLS} calls per row, tenant scope`,
+);
 for (const dialect of dialects.length > 0 ? dialects : (['sqlite'] as const)) await benchDialect(dialect, count);

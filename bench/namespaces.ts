@@ -32,7 +32,10 @@ function percentile(sorted: readonly number[], p: number): number {
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_URL: 'sqlite::memory:', DEMO_SEED: 'false', SYNC: 'false', GRAPHIQL: 'false' }, []);
+  const config = loadConfig(
+    { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_URL: 'sqlite::memory:', DEMO_SEED: 'false', SYNC: 'false', GRAPHIQL: 'false' },
+    [],
+  );
   const server = await startKfpGraph(config, { metricsDefaults: false });
   try {
     const emulator = server.cluster.emulator;
@@ -69,7 +72,11 @@ async function main(): Promise<void> {
     const ask = async (): Promise<{ ms: number; names: string[]; reviews: number }> => {
       const reviewsBefore = server.authorizer.reviews.reviewsSent;
       const start = performance.now();
-      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'kubeflow-userid': USER }, body: JSON.stringify({ query: QUERY }) });
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'kubeflow-userid': USER },
+        body: JSON.stringify({ query: QUERY }),
+      });
       const body = (await response.json()) as { data?: { namespaces: { nodes: { name: string }[] } }; errors?: unknown[] };
       const elapsed = performance.now() - start;
       if (!response.ok || body.errors || !body.data) throw new Error(`request failed: ${response.status} ${JSON.stringify(body.errors)}`);
@@ -77,7 +84,8 @@ async function main(): Promise<void> {
     };
 
     const cold = await ask();
-    if (cold.names.length !== BOUND || !cold.names.every((n) => bound.has(n))) throw new Error(`cold request listed ${cold.names.length} namespaces, expected the ${BOUND} bound ones`);
+    if (cold.names.length !== BOUND || !cold.names.every((n) => bound.has(n)))
+      throw new Error(`cold request listed ${cold.names.length} namespaces, expected the ${BOUND} bound ones`);
     const warm: number[] = [];
     let warmReviews = 0;
     for (let i = 0; i < WARM_REQUESTS; i += 1) {
@@ -93,7 +101,9 @@ async function main(): Promise<void> {
 
     console.log(`namespaces(first: 200) among ${server.app.directory.list().length} profiles, user bound in ${BOUND} (setup ${ms(setupMs)})`);
     console.log(`  cold  ${ms(cold.ms)}  (${cold.reviews} SubjectAccessReviews)`);
-    console.log(`  warm  p50 ${ms(p50)}  p95 ${ms(p95)}  max ${ms(warm[warm.length - 1] as number)}  over ${WARM_REQUESTS} requests (${warmReviews} SubjectAccessReviews)`);
+    console.log(
+      `  warm  p50 ${ms(p50)}  p95 ${ms(p95)}  max ${ms(warm[warm.length - 1] as number)}  over ${WARM_REQUESTS} requests (${warmReviews} SubjectAccessReviews)`,
+    );
     console.log(`  warm p95 < ${TARGET_P95_MS} ms: ${ok ? 'PASS' : 'FAIL'}`);
     if (!ok || warmReviews !== 0) process.exitCode = 1;
   } finally {

@@ -38,7 +38,10 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<{ dialect: stri
     admin.loadFromString(cluster.emulator?.kubeconfigYaml() ?? '');
     const custom = admin.makeApiClient(CustomObjectsApi);
     const experiment = randomUUID();
-    await store.db.insertInto('experiments').values({ id: experiment, namespace: 'alice', name: 'bench', description: '', storage_state: 'AVAILABLE', created_at: 0 }).execute();
+    await store.db
+      .insertInto('experiments')
+      .values({ id: experiment, namespace: 'alice', name: 'bench', description: '', storage_state: 'AVAILABLE', created_at: 0 })
+      .execute();
     const parts = {
       config: { CONTROL_PLANE_NAMESPACE: 'kubeflow', LEADER_ELECTION_NAMESPACE: undefined, LEASE_DURATION_MS: 5_000, POD_NAME: undefined },
       kubeConfig: cluster.kubeConfig,
@@ -60,20 +63,64 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<{ dialect: stri
       const id = randomUUID();
       const workflow = `bench-${i}-${id.slice(0, 5)}`;
       runs.push({ id, workflow });
-      await store.db.insertInto('runs').values({
-        id, namespace: 'alice', experiment_id: experiment, pipeline_version_id: null, recurring_run_id: null, name: workflow, description: '', state: 'PENDING', storage_state: 'AVAILABLE',
-        parameters: '{}', service_account: 'default-editor', workflow_name: workflow, workflow_status: null, workflow_resource_version: null, created_by: 'bench', created_at: 0, scheduled_at: 0, finished_at: null, updated_at: 0,
-      }).execute();
-      await custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace: 'alice', body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [STANDALONE_RUN_LABEL]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } } });
+      await store.db
+        .insertInto('runs')
+        .values({
+          id,
+          namespace: 'alice',
+          experiment_id: experiment,
+          pipeline_version_id: null,
+          recurring_run_id: null,
+          name: workflow,
+          description: '',
+          state: 'PENDING',
+          storage_state: 'AVAILABLE',
+          parameters: '{}',
+          service_account: 'default-editor',
+          workflow_name: workflow,
+          workflow_status: null,
+          workflow_resource_version: null,
+          created_by: 'bench',
+          created_at: 0,
+          scheduled_at: 0,
+          finished_at: null,
+          updated_at: 0,
+        })
+        .execute();
+      await custom.createNamespacedCustomObject({
+        ...WORKFLOW_RESOURCE,
+        namespace: 'alice',
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          metadata: { name: workflow, labels: { [STANDALONE_RUN_LABEL]: id } },
+          spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+        },
+      });
     }
     let last = '';
     const nodes: Record<string, Record<string, unknown>>[] = runs.map(() => ({}));
     for (let u = 0; u < UPDATES_PER_RUN; u += 1) {
       for (const [i, run] of runs.entries()) {
         const node = `${run.workflow}-${u}`;
-        (nodes[i] as Record<string, unknown>)[node] = { id: node, name: `${run.workflow}.step${u}`, displayName: `step${u}`, type: 'Pod', phase: 'Succeeded', templateName: 'main', startedAt: new Date(u * 1000).toISOString(), finishedAt: new Date(u * 1000 + 500).toISOString(), outputs: { artifacts: [{ name: 'out', s3: { bucket: 'mlpipeline', key: `bench/${run.workflow}/${u}` } }] } };
+        (nodes[i] as Record<string, unknown>)[node] = {
+          id: node,
+          name: `${run.workflow}.step${u}`,
+          displayName: `step${u}`,
+          type: 'Pod',
+          phase: 'Succeeded',
+          templateName: 'main',
+          startedAt: new Date(u * 1000).toISOString(),
+          finishedAt: new Date(u * 1000 + 500).toISOString(),
+          outputs: { artifacts: [{ name: 'out', s3: { bucket: 'mlpipeline', key: `bench/${run.workflow}/${u}` } }] },
+        };
         const written = (await custom.patchNamespacedCustomObject(
-          { ...WORKFLOW_RESOURCE, namespace: 'alice', name: run.workflow, body: { status: { phase: u === UPDATES_PER_RUN - 1 ? 'Succeeded' : 'Running', nodes: { [node]: nodes[i]?.[node] } } } },
+          {
+            ...WORKFLOW_RESOURCE,
+            namespace: 'alice',
+            name: run.workflow,
+            body: { status: { phase: u === UPDATES_PER_RUN - 1 ? 'Succeeded' : 'Running', nodes: { [node]: nodes[i]?.[node] } } },
+          },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         )) as { metadata: { resourceVersion: string } };
         last = written.metadata.resourceVersion;
@@ -86,7 +133,14 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<{ dialect: stri
     while ((await stateStore.get(WORKFLOWS_STATE_KEY)) !== last) await new Promise((r) => setTimeout(r, 5));
     const seconds = (performance.now() - started) / 1000;
     await controller.stop();
-    const executions = Number((await store.db.selectFrom('Execution').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const executions = Number(
+      (
+        await store.db
+          .selectFrom('Execution')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     if (controller.stats.recorded !== updates || executions !== RUNS * UPDATES_PER_RUN) {
       throw new Error(`expected ${updates} updates and ${RUNS * UPDATES_PER_RUN} executions, got ${controller.stats.recorded} and ${executions}`);
     }
@@ -101,7 +155,9 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<{ dialect: stri
 export async function main(): Promise<void> {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     const result = await benchOne(dialect);
-    console.log(`sync ${result.dialect.padEnd(8)} ${result.updates} updates in ${result.seconds.toFixed(2)} s = ${result.perSecond.toFixed(0)} updates/s (SQL + MLMD)`);
+    console.log(
+      `sync ${result.dialect.padEnd(8)} ${result.updates} updates in ${result.seconds.toFixed(2)} s = ${result.perSecond.toFixed(0)} updates/s (SQL + MLMD)`,
+    );
   }
 }
 

@@ -42,11 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('pipeline_versions_pipeline_name', ['pipeline_id', 'name'])
     .execute();
-  await db.schema
-    .createIndex('pipeline_versions_keyset')
-    .on('pipeline_versions')
-    .columns(['pipeline_id', 'created_at', 'id'])
-    .execute();
+  await db.schema.createIndex('pipeline_versions_keyset').on('pipeline_versions').columns(['pipeline_id', 'created_at', 'id']).execute();
 
   await db.schema
     .createTable('recurring_runs')

@@ -19,9 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const blob = dialect === 'postgres' ? 'bytea' : 'blob';
   // MLMD's ids are AUTOINCREMENT on SQLite, SERIAL on PostgreSQL and AUTO_INCREMENT on MySQL.
   const withId = (table: Table): Table =>
-    dialect === 'postgres'
-      ? table.addColumn('id', 'serial', (c) => c.primaryKey())
-      : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+    dialect === 'postgres' ? table.addColumn('id', 'serial', (c) => c.primaryKey()) : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
   const withTimes = (table: Table): Table =>
     table
       .addColumn('create_time_since_epoch', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -108,7 +106,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('step_index', 'integer')
     .addColumn('step_key', 'text')
     .execute();
-  await db.schema.createTable('MLMDEnv').addColumn('schema_version', 'integer', (c) => c.primaryKey()).execute();
+  await db.schema
+    .createTable('MLMDEnv')
+    .addColumn('schema_version', 'integer', (c) => c.primaryKey())
+    .execute();
   await db.schema
     .createTable('ParentContext')
     .addColumn('context_id', 'integer', (c) => c.notNull())
@@ -152,7 +153,11 @@ async function createSecondaryIndices(db: Kysely<unknown>, mysql: boolean): Prom
     ['idx_context_external_id', 'Context', ['external_id']],
   ];
   for (const [name, table, columns] of plain) {
-    await db.schema.createIndex(name).on(table).columns([...columns]).execute();
+    await db.schema
+      .createIndex(name)
+      .on(table)
+      .columns([...columns])
+      .execute();
   }
   // MySQL cannot index TEXT without a prefix length (MLMD uses 255); SQLite and PostgreSQL use partial indices.
   if (mysql) {
@@ -168,19 +173,29 @@ async function createSecondaryIndices(db: Kysely<unknown>, mysql: boolean): Prom
         const valueColumn = kind === 'string' ? sql`string_value(255)` : sql.ref(column);
         await sql`ALTER TABLE ${sql.table(table)} ADD INDEX ${sql.id(name)} (name(255), is_custom_property, ${valueColumn})`.execute(db);
       } else {
-        await db.schema
-          .createIndex(name)
-          .on(table)
-          .columns(['name', 'is_custom_property', column])
-          .where(sql.ref(column), 'is not', null)
-          .execute();
+        await db.schema.createIndex(name).on(table).columns(['name', 'is_custom_property', column]).where(sql.ref(column), 'is not', null).execute();
       }
     }
   }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const tables = ['Attribution', 'Association', 'ParentContext', 'MLMDEnv', 'EventPath', 'Event', 'ContextProperty',
-    'ExecutionProperty', 'ArtifactProperty', 'Context', 'Execution', 'Artifact', 'ParentType', 'TypeProperty', 'Type'];
+  const tables = [
+    'Attribution',
+    'Association',
+    'ParentContext',
+    'MLMDEnv',
+    'EventPath',
+    'Event',
+    'ContextProperty',
+    'ExecutionProperty',
+    'ArtifactProperty',
+    'Context',
+    'Execution',
+    'Artifact',
+    'ParentType',
+    'TypeProperty',
+    'Type',
+  ];
   for (const table of tables) await db.schema.dropTable(table).execute();
 }

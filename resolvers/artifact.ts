@@ -61,7 +61,11 @@ export const ArtifactConnection = Connection(Artifact, 'Artifact');
 @Resolver(() => Artifact)
 export class ArtifactFieldResolver {
   @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
-  @FieldResolver(() => String, { name: 'namespace', nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
+  @FieldResolver(() => String, {
+    name: 'namespace',
+    nullable: true,
+    description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).',
+  })
   async namespaceName(@Root() artifact: Artifact, @Ctx() ctx: RequestContext): Promise<string | null> {
     return visibleNamespace(artifact.namespaces, await ctx.authz.metadataScope());
   }

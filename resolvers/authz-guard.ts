@@ -6,7 +6,7 @@ import { authzMiddleware } from './authz-middleware.js';
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 function ruleOf(extensions: { readonly [key: string]: unknown } | null | undefined): AuthzRule | undefined {
-  return extensions?.['authz'] as AuthzRule | undefined;
+  return extensions?.authz as AuthzRule | undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { loadNode } from './node-lookup.js';
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 function ruleOf(extensions: { readonly [key: string]: unknown } | null | undefined): AuthzRule | undefined {
-  return (extensions?.['authz'] as AuthzRule | undefined) ?? undefined;
+  return (extensions?.authz as AuthzRule | undefined) ?? undefined;
 }
 
 /** The rule on the field, else the one on its type. */
@@ -20,7 +20,9 @@ export function effectiveRule(info: Pick<GraphQLResolveInfo, 'parentType' | 'fie
 }
 
 function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), args);
+  return path
+    .split('.')
+    .reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), args);
 }
 
 /** The object type's own read rule (its type-level @authz), used to decide whether a result is visible. */
@@ -108,7 +110,12 @@ export const authzMiddleware: MiddlewareFn<RequestContext> = async ({ root, args
       const result: unknown = await next().catch((error: unknown) => Promise.reject(uniformNotFound(info, error)));
       if (Array.isArray(result)) {
         const visible = await Promise.all(
-          result.map((item) => requireVisibleResult(ctx, info, item).then(() => true, (error) => (error instanceof NotFoundError ? false : Promise.reject(error)))),
+          result.map((item) =>
+            requireVisibleResult(ctx, info, item).then(
+              () => true,
+              (error) => (error instanceof NotFoundError ? false : Promise.reject(error)),
+            ),
+          ),
         );
         return result.map((item, i) => (visible[i] ? item : null));
       }

@@ -10,11 +10,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function spreadTypeRules(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const rule = type.extensions?.['authz'];
+    const rule = type.extensions?.authz;
     const directive = type.astNode?.directives?.find((d) => d.name.value === 'authz');
     if (rule === undefined || directive === undefined) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.extensions?.['authz'] !== undefined) continue;
+      if (field.extensions?.authz !== undefined) continue;
       const target = field as Mutable<typeof field>;
       if (field.astNode) {
         target.extensions = { ...field.extensions, authz: rule };

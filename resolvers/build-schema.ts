@@ -38,7 +38,10 @@ function buildResolverSchema(): GraphQLSchema {
 export function buildKfpSchema(): GraphQLSchema {
   // Federation's own root fields enforce their rules themselves (resolvers/federation-entities.ts).
   built ??= limitInputs(
-    guardSchema(guardWrites(toSubgraphSchema(spreadTypeRules(buildResolverSchema()))), (type, field) => type === 'Query' && (field === '_entities' || field === '_service')),
+    guardSchema(
+      guardWrites(toSubgraphSchema(spreadTypeRules(buildResolverSchema()))),
+      (type, field) => type === 'Query' && (field === '_entities' || field === '_service'),
+    ),
   );
   return built;
 }

@@ -66,7 +66,11 @@ async function artifactsOf(execution: Execution, ctx: RequestContext, kinds: Rea
 @Resolver(() => Execution)
 export class ExecutionFieldResolver {
   @Authz({ resource: 'runs', verb: 'get', target: 'PARENT' })
-  @FieldResolver(() => String, { name: 'namespace', nullable: true, description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).' })
+  @FieldResolver(() => String, {
+    name: 'namespace',
+    nullable: true,
+    description: 'The tenant namespace of its run; null for metadata no run claims (cluster admins only).',
+  })
   async namespaceName(@Root() execution: Execution, @Ctx() ctx: RequestContext): Promise<string | null> {
     return visibleNamespace(execution.namespaces, await ctx.authz.metadataScope());
   }

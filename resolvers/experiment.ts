@@ -51,10 +51,17 @@ export class Experiment extends Node {
 export class ExperimentFieldResolver {
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: "The experiment's runs, newest first unless ordered otherwise." })
-  async runs(@Root() experiment: Experiment, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+  async runs(
+    @Root() experiment: Experiment,
+    @Args(() => RunListArgs) args: RunListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Run>> {
     const filter = runFilterOf(args.filter);
     // Counted by experiment_id (runs_by_experiment), one grouped statement for a page of experiments.
-    const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'experiment_id', values: [experiment.localId], filter: { ...filter, experimentId: null } }));
+    const total = startTotalCount(info, () =>
+      ctx.loaders.runTotal.load({ column: 'experiment_id', values: [experiment.localId], filter: { ...filter, experimentId: null } }),
+    );
     const page = await ctx.app.reads.runs.list(
       [experiment.namespace],
       { ...filter, experimentId: experiment.localId },
@@ -70,6 +77,5 @@ export class ExperimentFieldResolver {
     return ctx.loaders.runCountByExperiment.load(experiment.localId);
   }
 }
-
 
 export const ExperimentConnection = Connection(Experiment, 'Experiment', { totalCount: true });

@@ -37,7 +37,7 @@ export async function resolveEntity(schema: GraphQLSchema, typename: EntityTypeN
   if (target.type !== typename) throw new NotFoundError(`${typename} not found`);
   const node = await loadNode(ctx, target, `representations.${keyField}`);
   if (!node || node.__typename !== typename) throw new NotFoundError(`${typename} not found`);
-  const rule = (schema.getType(typename) as GraphQLObjectType | undefined)?.extensions?.['authz'] as AuthzRule | undefined;
+  const rule = (schema.getType(typename) as GraphQLObjectType | undefined)?.extensions?.authz as AuthzRule | undefined;
   // A type without a complete read rule is a bug; refuse rather than answer unchecked.
   if (!rule?.resource || !rule.verb) throw new Error(`entity type ${typename} has no read rule`);
   // Checked in any of the object's namespaces, exactly as node(id:) does (metadata can belong to two tenants).
@@ -46,7 +46,9 @@ export async function resolveEntity(schema: GraphQLSchema, typename: EntityTypeN
 }
 
 /** `__resolveReference` for each entity type, for buildSubgraphSchema's resolver map. */
-export function referenceResolvers(schema: () => GraphQLSchema): Record<EntityTypeName, { __resolveReference: (reference: Representation, ctx: RequestContext) => Promise<NodeObject> }> {
+export function referenceResolvers(
+  schema: () => GraphQLSchema,
+): Record<EntityTypeName, { __resolveReference: (reference: Representation, ctx: RequestContext) => Promise<NodeObject> }> {
   const entries = (Object.keys(ENTITY_KEYS) as EntityTypeName[]).map((typename) => [
     typename,
     { __resolveReference: (reference: Representation, ctx: RequestContext) => resolveEntity(schema(), typename, reference, ctx) },
@@ -63,7 +65,7 @@ export function referenceResolvers(schema: () => GraphQLSchema): Record<EntityTy
 export function entitiesResolver(schema: () => GraphQLSchema): GraphQLFieldResolver<unknown, RequestContext, { representations: readonly unknown[] }> {
   return (_source, { representations }, ctx) =>
     representations.map(async (reference) => {
-      const typename = typeof reference === 'object' && reference !== null ? (reference as Representation)['__typename'] : undefined;
+      const typename = typeof reference === 'object' && reference !== null ? (reference as Representation).__typename : undefined;
       if (!isEntityTypeName(typename)) throw new NotFoundError(`${typeof typename === 'string' ? typename.slice(0, 80) : 'entity'} not found`);
       return resolveEntity(schema(), typename, reference as Representation, ctx);
     });

@@ -61,14 +61,14 @@ export function toSubgraphSchema(base: GraphQLSchema): GraphQLSchema {
   }
   subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers });
   copyExtensions(base, subgraph);
-  const entities = subgraph.getQueryType()?.getFields()['_entities'];
+  const entities = subgraph.getQueryType()?.getFields()._entities;
   if (!entities) throw new Error('the subgraph has no _entities field');
   entities.resolve = entitiesResolver(self) as GraphQLFieldResolver<unknown, unknown>;
   // Not enforced by the @authz middleware (these resolvers are Apollo's/ours, not type-graphql's) but recorded
   // like every root field's rule: `_entities` checks each result like `node` (RESULT); `_service` only needs an
   // identity, which the HTTP layer settled before GraphQL ran.
   entities.extensions = { ...entities.extensions, authz: { target: 'RESULT' } };
-  const service = subgraph.getQueryType()?.getFields()['_service'];
+  const service = subgraph.getQueryType()?.getFields()._service;
   if (service) service.extensions = { ...service.extensions, authz: { target: 'AUTHENTICATED' } };
   return subgraph;
 }

@@ -17,6 +17,7 @@ import { RunWorkflowFieldResolver } from './run-workflow.js';
 import { ArtifactDownloadResolver } from './artifact-download.js';
 
 /** Every resolver class; the schema is built from exactly these. */
+// biome-ignore lint/complexity/noBannedTypes: type-graphql's buildSchema takes its resolver classes as NonEmptyArray<Function>.
 export const resolverClasses: NonEmptyArray<Function> = [
   QueryResolver,
   NamespaceFieldResolver,

@@ -12,7 +12,15 @@ import {
 } from 'graphql';
 import type { Config } from '../src/config/config.js';
 import type { RequestContext } from '../src/server/request-context.js';
-import { limitKindOf, maxLengthOf, requireJsonWithinLimits, requireListWithinLength, requireWithinLength, type InputLimits, type LimitKind } from '../src/validation/input-limits.js';
+import {
+  limitKindOf,
+  maxLengthOf,
+  requireJsonWithinLimits,
+  requireListWithinLength,
+  requireWithinLength,
+  type InputLimits,
+  type LimitKind,
+} from '../src/validation/input-limits.js';
 
 /** How one input position is checked: a text of a kind, JSON, a list of something, or an input object's fields. */
 type Check =
@@ -84,7 +92,10 @@ function apply(check: Check, value: unknown, path: string, limits: InputLimits):
       if (Array.isArray(value)) {
         requireListWithinLength(value, path, limits.maxListLength);
         const { item } = check;
-        if (item !== undefined) value.forEach((element: unknown, index) => apply(item, element, `${path}[${index}]`, limits));
+        if (item !== undefined)
+          value.forEach((element: unknown, index) => {
+            apply(item, element, `${path}[${index}]`, limits);
+          });
       } else if (check.item !== undefined) apply(check.item, value, path, limits);
       return;
     case 'object':

@@ -14,9 +14,7 @@ function decode(cursor: string, argument: string): string {
 export function namespacePage(sortedNames: readonly string[], request: PageRequest): Page<string> {
   const argument = request.backward ? 'before' : 'after';
   const from = request.cursor === null ? null : decode(request.cursor, argument);
-  const items = request.backward
-    ? sortedNames.filter((n) => from === null || n < from)
-    : sortedNames.filter((n) => from === null || n > from);
+  const items = request.backward ? sortedNames.filter((n) => from === null || n < from) : sortedNames.filter((n) => from === null || n > from);
   const slice = request.backward ? items.slice(Math.max(0, items.length - request.size)) : items.slice(0, request.size);
   const more = items.length > slice.length;
   return {

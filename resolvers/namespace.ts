@@ -100,14 +100,18 @@ class ExecutionListArgs extends MetadataListArgs {
   filter?: ExecutionFilter | null;
 }
 
-const metadataCursor = (record: { readonly id: number; readonly createdAt: number }) =>
-  encodeMetadataCursor({ createdAt: record.createdAt, id: record.id });
+const metadataCursor = (record: { readonly id: number; readonly createdAt: number }) => encodeMetadataCursor({ createdAt: record.createdAt, id: record.id });
 
 @Resolver(() => Namespace)
 export class NamespaceFieldResolver {
   @Authz({ resource: 'experiments', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => ExperimentConnection)
-  async experiments(@Root() ns: Namespace, @Args(() => ExperimentListArgs) args: ExperimentListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Experiment>> {
+  async experiments(
+    @Root() ns: Namespace,
+    @Args(() => ExperimentListArgs) args: ExperimentListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Experiment>> {
     const filter = { nameContains: args.filter?.nameContains ?? null, storageState: args.filter?.storageState ?? null };
     const total = startTotalCount(info, () => ctx.loaders.experimentTotal.load({ column: 'namespace', values: [ns.name], filter }));
     const page = await ctx.app.reads.experiments.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
@@ -116,7 +120,12 @@ export class NamespaceFieldResolver {
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection)
-  async runs(@Root() ns: Namespace, @Args(() => RunListArgs) args: RunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+  async runs(
+    @Root() ns: Namespace,
+    @Args(() => RunListArgs) args: RunListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Run>> {
     const filter = runFilterOf(args.filter);
     const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'namespace', values: [ns.name], filter }));
     const page = await ctx.app.reads.runs.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
@@ -125,7 +134,12 @@ export class NamespaceFieldResolver {
 
   @Authz({ resource: 'jobs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RecurringRunConnection)
-  async recurringRuns(@Root() ns: Namespace, @Args(() => RecurringRunListArgs) args: RecurringRunListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<RecurringRun>> {
+  async recurringRuns(
+    @Root() ns: Namespace,
+    @Args(() => RecurringRunListArgs) args: RecurringRunListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<RecurringRun>> {
     const filter = { enabled: args.filter?.enabled ?? null, nameContains: args.filter?.nameContains ?? null };
     const total = startTotalCount(info, () => ctx.loaders.recurringRunTotal.load({ column: 'namespace', values: [ns.name], filter }));
     const page = await ctx.app.reads.recurringRuns.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
@@ -134,7 +148,12 @@ export class NamespaceFieldResolver {
 
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineConnection, { description: "The namespace's own pipelines (shared ones are in Query.pipelines)." })
-  async pipelines(@Root() ns: Namespace, @Args(() => PipelineListArgs) args: PipelineListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Pipeline>> {
+  async pipelines(
+    @Root() ns: Namespace,
+    @Args(() => PipelineListArgs) args: PipelineListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Pipeline>> {
     const filter = { nameContains: args.filter?.nameContains ?? null };
     const total = startTotalCount(info, () => ctx.loaders.pipelineTotal.load({ column: 'namespace', values: [ns.name], filter }));
     const page = await ctx.app.reads.pipelines.list([ns.name], filter, args.orderBy ?? undefined, toPageRequest(args, ctx.app.pageLimits));
@@ -161,7 +180,11 @@ export class NamespaceFieldResolver {
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => ExecutionConnection, { description: "Executions of the namespace's runs, newest first." })
-  async executions(@Root() ns: Namespace, @Args(() => ExecutionListArgs) args: ExecutionListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Execution>> {
+  async executions(
+    @Root() ns: Namespace,
+    @Args(() => ExecutionListArgs) args: ExecutionListArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<Execution>> {
     const runId = runIdOf(args.filter?.runId);
     const page = await ctx.app.metadata.listExecutions(await ctx.authz.metadataScope(), {
       filter: {

@@ -70,13 +70,19 @@ export class PipelineMutations {
   @Authz({ resource: 'pipelines', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
   @Mutation(() => PipelinePayload)
   async createPipeline(@Arg('input', () => CreatePipelineInput) input: CreatePipelineInput, @Ctx() ctx: RequestContext): Promise<PipelinePayload> {
-    const { pipeline, version } = await ctx.app.creates.pipeline({ ...input, namespace: input.namespace ?? null }, { identity: ctx.identity, guard: ctx.writes });
+    const { pipeline, version } = await ctx.app.creates.pipeline(
+      { ...input, namespace: input.namespace ?? null },
+      { identity: ctx.identity, guard: ctx.writes },
+    );
     return pipelinePayload(Pipeline.from(pipeline), version ? PipelineVersion.from(version) : null);
   }
 
   @Authz({ resource: 'pipelines', verb: 'create', target: 'ID_ARGUMENT', argument: 'input.pipelineId' })
   @Mutation(() => PipelineVersionPayload)
-  async createPipelineVersion(@Arg('input', () => CreatePipelineVersionInput) input: CreatePipelineVersionInput, @Ctx() ctx: RequestContext): Promise<PipelineVersionPayload> {
+  async createPipelineVersion(
+    @Arg('input', () => CreatePipelineVersionInput) input: CreatePipelineVersionInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PipelineVersionPayload> {
     const pipelineId = expectGlobalId(input.pipelineId, 'Pipeline', 'input.pipelineId');
     const { pipelineId: _global, ...version } = input;
     return versionPayload(PipelineVersion.from(await ctx.app.creates.pipelineVersion(pipelineId, version, { identity: ctx.identity, guard: ctx.writes })));

@@ -64,7 +64,12 @@ export class PipelineFieldResolver {
 
   @Authz({ resource: 'pipelines', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => PipelineVersionConnection, { description: 'Versions, newest first.' })
-  async versions(@Root() pipeline: Pipeline, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<PipelineVersion>> {
+  async versions(
+    @Root() pipeline: Pipeline,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<PipelineVersion>> {
     const total = startTotalCount(info, () => ctx.loaders.versionTotal.load(pipeline.localId));
     const page = await ctx.app.reads.pipelines.listVersions(pipeline.localId, undefined, toPageRequest(args, ctx.app.pageLimits));
     return toConnection(page, PipelineVersion.from, total);

@@ -160,4 +160,3 @@ function found<T>(value: T | null, what: string): T {
   if (value === null) throw new NotFoundError(`${what} not found`);
   return value;
 }
-

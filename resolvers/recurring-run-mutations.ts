@@ -73,8 +73,13 @@ const localId = (input: RecurringRunIdInput) => expectGlobalId(input.id, 'Recurr
 @Resolver()
 export class RecurringRunMutations {
   @Authz({ resource: 'jobs', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
-  @Mutation(() => RecurringRunPayload, { description: 'A ScheduledWorkflow in the namespace; its runs are attributed to, and re-checked against, the creator.' })
-  async createRecurringRun(@Arg('input', () => CreateRecurringRunInput) input: CreateRecurringRunInput, @Ctx() ctx: RequestContext): Promise<RecurringRunPayload> {
+  @Mutation(() => RecurringRunPayload, {
+    description: 'A ScheduledWorkflow in the namespace; its runs are attributed to, and re-checked against, the creator.',
+  })
+  async createRecurringRun(
+    @Arg('input', () => CreateRecurringRunInput) input: CreateRecurringRunInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RecurringRunPayload> {
     const experimentId = expectGlobalId(input.experimentId, 'Experiment', 'input.experimentId');
     const pipelineVersionId = expectGlobalId(input.pipelineVersionId, 'PipelineVersion', 'input.pipelineVersionId');
     return payload(await ctx.app.creates.recurringRun({ ...input, experimentId, pipelineVersionId }, { identity: ctx.identity, guard: ctx.writes }));

@@ -120,9 +120,19 @@ export class RecurringRunFieldResolver {
 
   @Authz({ resource: 'runs', verb: 'list', target: 'PARENT' })
   @FieldResolver(() => RunConnection, { description: 'The runs it started, newest first.' })
-  async runs(@Root() recurring: RecurringRun, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionShape<Run>> {
+  async runs(
+    @Root() recurring: RecurringRun,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Run>> {
     const total = startTotalCount(info, () => ctx.loaders.runTotal.load({ column: 'recurring_run_id', values: [recurring.localId], filter: {} }));
-    const page = await ctx.app.reads.runs.list([recurring.namespace], { recurringRunId: recurring.localId }, undefined, toPageRequest(args, ctx.app.pageLimits));
+    const page = await ctx.app.reads.runs.list(
+      [recurring.namespace],
+      { recurringRunId: recurring.localId },
+      undefined,
+      toPageRequest(args, ctx.app.pageLimits),
+    );
     return toConnection(page, Run.from, total);
   }
 }

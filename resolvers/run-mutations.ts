@@ -58,7 +58,10 @@ function runId(input: RunIdInput): string {
 @Resolver()
 export class RunMutations {
   @Authz({ resource: 'runs', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' })
-  @Mutation(() => RunPayload, { description: 'Creates the Argo Workflow in the namespace and records the run (PENDING): both or neither, also under faults; with a requestId, exactly once.' })
+  @Mutation(() => RunPayload, {
+    description:
+      'Creates the Argo Workflow in the namespace and records the run (PENDING): both or neither, also under faults; with a requestId, exactly once.',
+  })
   async createRun(@Arg('input', () => CreateRunInput) input: CreateRunInput, @Ctx() ctx: RequestContext): Promise<RunPayload> {
     const experimentId = expectGlobalId(input.experimentId, 'Experiment', 'input.experimentId');
     const pipelineVersionId = input.pipelineVersionId ? expectGlobalId(input.pipelineVersionId, 'PipelineVersion', 'input.pipelineVersionId') : null;

@@ -46,7 +46,7 @@ export class Run extends Node {
   @Field(() => String, { description: 'The runner service account its pods run as.' })
   serviceAccount!: string;
 
-  @Field(() => String, { description: 'The user the run is attributed to (for scheduled runs: the recurring run\'s creator).' })
+  @Field(() => String, { description: "The user the run is attributed to (for scheduled runs: the recurring run's creator)." })
   createdBy!: string;
 
   @Field(() => DateTime)

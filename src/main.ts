@@ -7,7 +7,7 @@ import { redactUrl, StartupError } from './server/startup-error.js';
 
 /** `npm start`: validate settings, start, print where to go; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  let server;
+  let server: Awaited<ReturnType<typeof startKfpGraph>>;
   try {
     server = await startKfpGraph(config, { logger, dataFolder: resolve(config.DATA_DIR) });
   } catch (error) {

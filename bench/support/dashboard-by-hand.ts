@@ -27,7 +27,11 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
     db.selectFrom('experiments').select(['id', 'name']).where('id', 'in', experimentIds).execute(),
     versionIds.length === 0 ? Promise.resolve([]) : db.selectFrom('pipeline_versions').select(['id', 'name']).where('id', 'in', versionIds).execute(),
   ]);
-  const { executionsOf } = await executionsByHand(db, namespace, page.map((r) => r.id));
+  const { executionsOf } = await executionsByHand(
+    db,
+    namespace,
+    page.map((r) => r.id),
+  );
   const experimentName = new Map(experiments.map((e) => [e.id, e.name]));
   const versionName = new Map(versions.map((v) => [v.id, v.name]));
   return {
@@ -46,7 +50,11 @@ export async function dashboardByHand(db: Kysely<Database>, namespace: string, f
 }
 
 /** The metadata half of the dashboard by hand: each run's executions (PipelineRun context in the namespace) and their outputs, in two statements. */
-export async function executionsByHand(db: Kysely<Database>, namespace: string, runIds: readonly string[]): Promise<{ executionsOf: Map<string, { outputs: { uri: string | null }[] }[]> }> {
+export async function executionsByHand(
+  db: Kysely<Database>,
+  namespace: string,
+  runIds: readonly string[],
+): Promise<{ executionsOf: Map<string, { outputs: { uri: string | null }[] }[]> }> {
   const executions = await db
     .selectFrom('Context as c')
     .innerJoin('Type as ct', 'ct.id', 'c.type_id')
@@ -70,7 +78,11 @@ export async function executionsByHand(db: Kysely<Database>, namespace: string, 
           .selectFrom('Event as e')
           .innerJoin('Artifact as a', 'a.id', 'e.artifact_id')
           .select(['e.execution_id', 'a.uri'])
-          .where('e.execution_id', 'in', executions.map((x) => Number(x.id)))
+          .where(
+            'e.execution_id',
+            'in',
+            executions.map((x) => Number(x.id)),
+          )
           .where('e.type', 'in', [...OUTPUT_EVENT_TYPES])
           .orderBy('e.id')
           .execute();

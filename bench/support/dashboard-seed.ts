@@ -81,7 +81,12 @@ async function insertRuns(db: Kysely<Database>, rows: readonly RunRow[]): Promis
   // One multi-row INSERT per chunk; PostgreSQL's 65,535 bind parameters allow ~3,000 rows of 20 columns.
   const half = Math.ceil(rows.length / 2);
   const parts = rows.length * 20 > 30_000 ? [rows.slice(0, half), rows.slice(half)] : [rows];
-  for (const part of parts) if (part.length > 0) await db.insertInto('runs').values([...part]).execute();
+  for (const part of parts)
+    if (part.length > 0)
+      await db
+        .insertInto('runs')
+        .values([...part])
+        .execute();
 }
 
 const STATES = ['SUCCEEDED', 'RUNNING', 'FAILED', 'PENDING', 'CANCELED', 'SKIPPED', 'PAUSED', 'CANCELING'] as const;
@@ -109,7 +114,13 @@ export function executionsOf(run: string, namespace: string, at: number): Record
     { ...base, key: `${run}/train`, name: 'train', inputs: [dataset], outputs: [model] },
   ];
   if (Number(run.slice(-1)) % 3 === 0) {
-    executions.push({ ...base, key: `${run}/evaluate`, name: 'evaluate', inputs: [model], outputs: [{ uri: `${root}/evaluate/metrics`, name: 'metrics', type: 'system.Metrics' }] });
+    executions.push({
+      ...base,
+      key: `${run}/evaluate`,
+      name: 'evaluate',
+      inputs: [model],
+      outputs: [{ uri: `${root}/evaluate/metrics`, name: 'metrics', type: 'system.Metrics' }],
+    });
   }
   return executions;
 }

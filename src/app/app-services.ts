@@ -112,7 +112,13 @@ export function createAppServices(parts: AppServiceParts): AppServices {
   if (config.KFP_MODE === 'kfp') {
     if (!parts.kfp) throw new Error('KFP_MODE=kfp needs the KFP database and API client');
     const kfp = createKfpModeServices(parts.kfp, { config, directory, now });
-    return { ...common, mode: 'kfp', kfpStatements: parts.kfp.statements ?? null, ...kfp, creates: new ForwardedCreates(kfp.experiments, kfp.pipelines, kfp.recurringRuns) };
+    return {
+      ...common,
+      mode: 'kfp',
+      kfpStatements: parts.kfp.statements ?? null,
+      ...kfp,
+      creates: new ForwardedCreates(kfp.experiments, kfp.pipelines, kfp.recurringRuns),
+    };
   }
   const pipelines = new PipelineService(store.db, directory, config.MAX_SPEC_BYTES, now);
   const cleanup = parts.onCleanupError ? { onCleanupError: parts.onCleanupError } : {};
@@ -133,7 +139,17 @@ export function createAppServices(parts: AppServiceParts): AppServices {
     kfpStatements: null,
     experiments,
     pipelines,
-    runs: new RunService({ config, db: store.db, runs: repositories.runs, keys, experiments: repositories.experiments, pipelines: pipelines.repository, workflows: parts.workflows, now, ...cleanup }),
+    runs: new RunService({
+      config,
+      db: store.db,
+      runs: repositories.runs,
+      keys,
+      experiments: repositories.experiments,
+      pipelines: pipelines.repository,
+      workflows: parts.workflows,
+      now,
+      ...cleanup,
+    }),
     recurringRuns,
     creates: new IdempotentCreates({ keys, now }, experiments, pipelines, recurringRuns),
     reads: { experiments: repositories.experiments, pipelines: pipelines.repository, runs: repositories.runs, recurringRuns: repositories.recurringRuns },

@@ -47,7 +47,10 @@ export function claimDataFolder(path: string): DataFolder {
       if (code !== 'EEXIST') throw new StartupError('DATA_DIR', `cannot write ${lock} (${code ?? 'error'})`);
       const holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
       if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
-        throw new StartupError('DATA_DIR', `${path} belongs to another running kfp-graph (pid ${holder}); give this one its own folder, e.g. DATA_DIR=${path}-2`);
+        throw new StartupError(
+          'DATA_DIR',
+          `${path} belongs to another running kfp-graph (pid ${holder}); give this one its own folder, e.g. DATA_DIR=${path}-2`,
+        );
       }
       rmSync(lock, { force: true });
     }

@@ -23,12 +23,5 @@ export const KFP_API_VERSION = 'v1beta1';
 
 /** The memo and cache key: every attribute that can change the answer, groups in a canonical order. */
 export function accessKey(identity: Identity, request: AccessRequest): string {
-  return JSON.stringify([
-    identity.user,
-    [...identity.groups].sort(),
-    request.namespace ?? '',
-    request.resource,
-    request.verb,
-    request.name ?? '',
-  ]);
+  return JSON.stringify([identity.user, [...identity.groups].sort(), request.namespace ?? '', request.resource, request.verb, request.name ?? '']);
 }

@@ -26,6 +26,10 @@ export interface Namespaced {
 }
 
 export function isNamespaced(value: unknown): value is Namespaced {
-  return typeof value === 'object' && value !== null && 'namespace' in value &&
-    (typeof (value as Namespaced).namespace === 'string' || (value as Namespaced).namespace === null);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'namespace' in value &&
+    (typeof (value as Namespaced).namespace === 'string' || (value as Namespaced).namespace === null)
+  );
 }

@@ -76,9 +76,7 @@ export class RequestAuthorizer {
     let names = this.#visible.get(key);
     if (!names) {
       const candidates = this.#directory.list();
-      names = Promise.all(candidates.map((namespace) => this.allows({ namespace, resource, verb }))).then((allowed) =>
-        candidates.filter((_, i) => allowed[i]),
-      );
+      names = Promise.all(candidates.map((namespace) => this.allows({ namespace, resource, verb }))).then((allowed) => candidates.filter((_, i) => allowed[i]));
       this.#visible.set(key, names);
     }
     return names;

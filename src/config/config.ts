@@ -9,27 +9,21 @@ import { z } from 'zod';
 
 const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 const positiveInt = z.coerce.number().int().positive();
-const list = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
-const databaseUrl = z
-  .string()
-  .refine((value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/|mysql:\/\/|mariadb:\/\/)/.test(value), {
-    message: 'must start with sqlite:, postgres://, postgresql://, mysql:// or mariadb://',
-  });
+const databaseUrl = z.string().refine((value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/|mysql:\/\/|mariadb:\/\/)/.test(value), {
+  message: 'must start with sqlite:, postgres://, postgresql://, mysql:// or mariadb://',
+});
 
-const kfpDatabaseUrl = z
-  .string()
-  .refine((value) => /^(postgres:\/\/|postgresql:\/\/|mysql:\/\/|mariadb:\/\/)/.test(value), {
-    // KFP's API server supports MySQL and PostgreSQL only (backend/src/apiserver/client_manager/client_manager.go).
-    message: "must start with mysql://, mariadb://, postgres:// or postgresql:// (KFP's mlpipeline database)",
-  });
+const kfpDatabaseUrl = z.string().refine((value) => /^(postgres:\/\/|postgresql:\/\/|mysql:\/\/|mariadb:\/\/)/.test(value), {
+  // KFP's API server supports MySQL and PostgreSQL only (backend/src/apiserver/client_manager/client_manager.go).
+  message: "must start with mysql://, mariadb://, postgres:// or postgresql:// (KFP's mlpipeline database)",
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' });
 
@@ -193,7 +187,8 @@ const settings = z
       ctx.addIssue({
         code: 'custom',
         path: ['ARTIFACT_PREFIX_TEMPLATE'],
-        message: 'must contain {namespace} so that tenants never share a prefix (set DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX=true for KFP <= 2.14\'s shared minio://mlpipeline/v2/artifacts/)',
+        message:
+          "must contain {namespace} so that tenants never share a prefix (set DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX=true for KFP <= 2.14's shared minio://mlpipeline/v2/artifacts/)",
       });
     }
   });
@@ -206,7 +201,10 @@ export type ClusterSource =
   | { readonly mode: 'in-cluster' }
   | { readonly mode: 'emulator'; readonly port: number; readonly seedDirectory?: string };
 
-export interface Config extends Readonly<Omit<Settings, 'HOST' | 'DEMO_SEED' | 'DATABASE_URL' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS' | 'GRAPHIQL' | 'INTROSPECTION'>> {
+export interface Config
+  extends Readonly<
+    Omit<Settings, 'HOST' | 'DEMO_SEED' | 'DATABASE_URL' | 'METRICS_PORT' | 'METRICS_HOST' | 'TOKEN_REVIEW_TIMEOUT_MS' | 'GRAPHIQL' | 'INTROSPECTION'>
+  > {
   readonly HOST: string;
   readonly DATABASE_URL: string;
   readonly METRICS_PORT: number;
@@ -235,10 +233,7 @@ function seedFromArgv(argv: readonly string[]): string | undefined {
 }
 
 /** Validates the environment; throws ConfigError naming every bad setting at once. */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  argv: readonly string[] = process.argv.slice(2),
-): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const unknownArgs = argv.filter((arg, i) => arg.startsWith('--') && arg !== '--seed' && argv[i - 1] !== '--seed');
   if (unknownArgs.length > 0) throw new ConfigError(unknownArgs.map((arg) => `${arg}: unknown option`));
 

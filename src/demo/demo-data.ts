@@ -22,21 +22,27 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
   const existing = await app.store.db.selectFrom('experiments').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const writer = new MetadataWriter(app.store.db, app.store.dialect);
-  const shared = await app.pipelines.create({
-    namespace: null,
-    name: 'hello-world',
-    description: 'A shared pipeline every tenant may run.',
-    version: { name: 'v1', spec: HELLO_WORLD },
-  }, SEEDER);
+  const shared = await app.pipelines.create(
+    {
+      namespace: null,
+      name: 'hello-world',
+      description: 'A shared pipeline every tenant may run.',
+      version: { name: 'v1', spec: HELLO_WORLD },
+    },
+    SEEDER,
+  );
   const start = app.now() - 48 * HOUR;
   let tick = 0;
   for (const tenant of DEMO_TENANTS) {
-    const own = await app.pipelines.create({
-      namespace: tenant.namespace,
-      name: 'train-and-evaluate',
-      description: `Trains and evaluates a model in ${tenant.namespace}.`,
-      version: { name: 'v1', spec: TRAIN_AND_EVALUATE },
-    }, SEEDER);
+    const own = await app.pipelines.create(
+      {
+        namespace: tenant.namespace,
+        name: 'train-and-evaluate',
+        description: `Trains and evaluates a model in ${tenant.namespace}.`,
+        version: { name: 'v1', spec: TRAIN_AND_EVALUATE },
+      },
+      SEEDER,
+    );
     for (const experimentName of ['baseline', 'tuning']) {
       const experiment = await app.experiments.create({ namespace: tenant.namespace, name: experimentName, description: `${experimentName} runs` }, SEEDER);
       for (const [i, state] of RUN_STATES.entries()) {
@@ -68,7 +74,10 @@ export async function seedDemoData(app: AppServices): Promise<boolean> {
         };
         await app.repositories.runs.insert(run);
         if (!useShared && state !== 'PENDING') {
-          await writer.recordRun({ runId: run.id, namespace: tenant.namespace, pipelineName: 'train-and-evaluate', executions: trainExecutions(run, state, tenant.namespace) }, createdAt);
+          await writer.recordRun(
+            { runId: run.id, namespace: tenant.namespace, pipelineName: 'train-and-evaluate', executions: trainExecutions(run, state, tenant.namespace) },
+            createdAt,
+          );
         }
       }
     }
@@ -82,7 +91,7 @@ function trainExecutions(run: RunRow, state: string, namespace: string): Recorde
   const root = `minio://mlpipeline/private-artifacts/${namespace}/v2/artifacts/train-and-evaluate/${run.id}`;
   const at = run.created_at;
   const failedAt = state === 'FAILED' ? 'evaluate' : state === 'RUNNING' || state === 'CANCELING' || state === 'PAUSED' ? 'train' : null;
-  const stateOf = (task: string, order: number): RecordedExecution['state'] => {
+  const stateOf = (_task: string, order: number): RecordedExecution['state'] => {
     if (failedAt === null) return state === 'CANCELED' && order === 2 ? 'CANCELED' : 'COMPLETE';
     const failedOrder = failedAt === 'evaluate' ? 2 : 1;
     if (order < failedOrder) return 'COMPLETE';
@@ -94,12 +103,30 @@ function trainExecutions(run: RunRow, state: string, namespace: string): Recorde
   const metrics = { uri: `${root}/evaluate/metrics`, name: 'metrics', type: 'system.Metrics' };
   const base = { type: 'system.ContainerExecution' as const, createdAt: at, updatedAt: at + 60_000 };
   const props = (task: string) => ({ task_name: task, pod_name: `${run.name}-${task}`, namespace, run_id: run.id, image: 'python:3.12-slim' });
-  const executions: RecordedExecution[] = [{ ...base, key: `${run.id}/prepare`, name: 'prepare', state: stateOf('prepare', 0), customProperties: props('prepare'), outputs: [dataset] }];
+  const executions: RecordedExecution[] = [
+    { ...base, key: `${run.id}/prepare`, name: 'prepare', state: stateOf('prepare', 0), customProperties: props('prepare'), outputs: [dataset] },
+  ];
   if (stateOf('train', 1) !== 'NEW') {
-    executions.push({ ...base, key: `${run.id}/train`, name: 'train', state: stateOf('train', 1), customProperties: props('train'), inputs: [dataset], ...(stateOf('train', 1) === 'COMPLETE' ? { outputs: [model] } : {}) });
+    executions.push({
+      ...base,
+      key: `${run.id}/train`,
+      name: 'train',
+      state: stateOf('train', 1),
+      customProperties: props('train'),
+      inputs: [dataset],
+      ...(stateOf('train', 1) === 'COMPLETE' ? { outputs: [model] } : {}),
+    });
   }
   if (stateOf('evaluate', 2) !== 'NEW') {
-    executions.push({ ...base, key: `${run.id}/evaluate`, name: 'evaluate', state: stateOf('evaluate', 2), customProperties: props('evaluate'), inputs: [model], ...(stateOf('evaluate', 2) === 'COMPLETE' ? { outputs: [metrics] } : {}) });
+    executions.push({
+      ...base,
+      key: `${run.id}/evaluate`,
+      name: 'evaluate',
+      state: stateOf('evaluate', 2),
+      customProperties: props('evaluate'),
+      inputs: [model],
+      ...(stateOf('evaluate', 2) === 'COMPLETE' ? { outputs: [metrics] } : {}),
+    });
   }
   return executions;
 }

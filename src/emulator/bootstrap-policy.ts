@@ -33,12 +33,21 @@ function clusterRole(name: string, rules: readonly Rule[]): Manifest {
 
 function clusterRoleBinding(name: string, groups: readonly string[]): Manifest {
   const subjects: Subject[] = groups.map((group) => ({ kind: 'Group', apiGroup: RBAC, name: group }));
-  return { apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name, ...BOOTSTRAP_METADATA }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name }, subjects };
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name, ...BOOTSTRAP_METADATA },
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name },
+    subjects,
+  };
 }
 
 export function bootstrapPolicy(): Manifest[] {
   return [
-    clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }]),
+    clusterRole('cluster-admin', [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['*'] },
+    ]),
     clusterRoleBinding('cluster-admin', ['system:masters']),
     clusterRole('system:basic-user', [
       { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
@@ -46,7 +55,10 @@ export function bootstrapPolicy(): Manifest[] {
     ]),
     clusterRoleBinding('system:basic-user', [ALL_AUTHENTICATED]),
     clusterRole('system:discovery', [
-      { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] },
+      {
+        nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+        verbs: ['get'],
+      },
     ]),
     clusterRoleBinding('system:discovery', [ALL_AUTHENTICATED]),
     clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),

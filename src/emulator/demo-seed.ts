@@ -59,16 +59,32 @@ function tenantObjects(tenant: DemoTenant): Manifest[] {
       metadata: { name: ns },
       spec: { owner: { kind: 'User', name: tenant.owner } },
     },
-    namespace(ns, { 'app.kubernetes.io/part-of': 'kubeflow-profile', 'pipelines.kubeflow.org/enabled': 'true', 'katib.kubeflow.org/metrics-collector-injection': 'enabled' }, { owner: tenant.owner }),
+    namespace(
+      ns,
+      {
+        'app.kubernetes.io/part-of': 'kubeflow-profile',
+        'pipelines.kubeflow.org/enabled': 'true',
+        'katib.kubeflow.org/metrics-collector-injection': 'enabled',
+      },
+      { owner: tenant.owner },
+    ),
     serviceAccount(ns, 'default-editor'),
     serviceAccount(ns, 'default-viewer'),
     roleBinding(ns, 'namespaceAdmin', 'kubeflow-admin', { kind: 'User', apiGroup: RBAC, name: tenant.owner }, { role: 'admin', user: tenant.owner }),
     roleBinding(ns, 'default-editor', 'kubeflow-edit', { kind: 'ServiceAccount', name: 'default-editor', namespace: ns }),
     roleBinding(ns, 'default-viewer', 'kubeflow-view', { kind: 'ServiceAccount', name: 'default-viewer', namespace: ns }),
     ...tenant.contributors.map((c) =>
-      roleBinding(ns, kfamBindingName(c.user, c.role), `kubeflow-${c.role}`, { kind: 'User', apiGroup: RBAC, name: c.user }, { role: c.role, user: c.user })),
+      roleBinding(ns, kfamBindingName(c.user, c.role), `kubeflow-${c.role}`, { kind: 'User', apiGroup: RBAC, name: c.user }, { role: c.role, user: c.user }),
+    ),
     ...tenant.groupBindings.map((g) =>
-      roleBinding(ns, `group-${g.group.toLowerCase()}-clusterrole-${g.role}`, `kubeflow-${g.role}`, { kind: 'Group', apiGroup: RBAC, name: g.group }, { role: g.role, group: g.group })),
+      roleBinding(
+        ns,
+        `group-${g.group.toLowerCase()}-clusterrole-${g.role}`,
+        `kubeflow-${g.role}`,
+        { kind: 'Group', apiGroup: RBAC, name: g.group },
+        { role: g.role, group: g.group },
+      ),
+    ),
   ];
 }
 
@@ -76,7 +92,8 @@ function tenantObjects(tenant: DemoTenant): Manifest[] {
 function withServiceAccountNamespace(doc: Manifest): Manifest {
   if (doc.kind !== 'ClusterRoleBinding' || !Array.isArray(doc.subjects)) return doc;
   const subjects = doc.subjects.map((s: unknown) =>
-    isRecord(s) && s.kind === 'ServiceAccount' && s.namespace === undefined ? { ...s, namespace: CONTROL_PLANE_NAMESPACE } : s);
+    isRecord(s) && s.kind === 'ServiceAccount' && s.namespace === undefined ? { ...s, namespace: CONTROL_PLANE_NAMESPACE } : s,
+  );
   return { ...doc, subjects };
 }
 

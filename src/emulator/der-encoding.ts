@@ -7,9 +7,7 @@
 export function tlv(tag: number, value: Buffer): Buffer {
   const len = value.length;
   if (len >= 0x10000) throw new RangeError('DER value too long for this encoder');
-  const header = len < 0x80 ? Buffer.from([tag, len])
-    : len < 0x100 ? Buffer.from([tag, 0x81, len])
-      : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
+  const header = len < 0x80 ? Buffer.from([tag, len]) : len < 0x100 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
   return Buffer.concat([header, value]);
 }
 

@@ -140,8 +140,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 /** Create, or replace keeping identity (uid, creationTimestamp), one object given with apiVersion and kind. */
 function applyOne(cluster: EmulatorCluster, writer: ObjectWriter, raw: unknown): KubeObject {
   const object = asKubeObject(raw);
-  const type = object && typeof object.apiVersion === 'string' && typeof object.kind === 'string'
-    ? cluster.registry.byKind(object.apiVersion, object.kind) : undefined;
+  const type =
+    object && typeof object.apiVersion === 'string' && typeof object.kind === 'string' ? cluster.registry.byKind(object.apiVersion, object.kind) : undefined;
   if (!object || !type) {
     throw new Error(`cannot apply ${JSON.stringify(object?.apiVersion)} ${JSON.stringify(object?.kind)}: not a served kind`);
   }

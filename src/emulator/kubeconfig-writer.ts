@@ -18,18 +18,18 @@ export interface KubeconfigParts {
  */
 export function kubeconfigYaml(parts: KubeconfigParts): string {
   const user = parts.user ?? 'kubernetes-admin';
-  const cluster = parts.caPem
-    ? { server: parts.server, 'certificate-authority-data': Buffer.from(parts.caPem).toString('base64') }
-    : { server: parts.server };
+  const cluster = parts.caPem ? { server: parts.server, 'certificate-authority-data': Buffer.from(parts.caPem).toString('base64') } : { server: parts.server };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: EMULATOR_CLUSTER_NAME, cluster }],
     users: [{ name: user, user: { token: parts.token } }],
-    contexts: [{
-      name: `${user}@${EMULATOR_CLUSTER_NAME}`,
-      context: { cluster: EMULATOR_CLUSTER_NAME, user, ...(parts.namespace ? { namespace: parts.namespace } : {}) },
-    }],
+    contexts: [
+      {
+        name: `${user}@${EMULATOR_CLUSTER_NAME}`,
+        context: { cluster: EMULATOR_CLUSTER_NAME, user, ...(parts.namespace ? { namespace: parts.namespace } : {}) },
+      },
+    ],
     'current-context': `${user}@${EMULATOR_CLUSTER_NAME}`,
     preferences: {},
   });

@@ -47,11 +47,13 @@ export function validateName(name: string | undefined, type: ResourceType): Vali
       ? DNS_LABEL.test(name) && name.length <= 63
       : DNS_SUBDOMAIN.test(name) && name.length <= 253;
   if (ok) return [];
-  return [{
-    reason: 'FieldValueInvalid',
-    field: 'metadata.name',
-    message: `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 ${type.plural === 'namespaces' ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-  }];
+  return [
+    {
+      reason: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 ${type.plural === 'namespaces' ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    },
+  ];
 }
 
 /** Everything but metadata (and status when it is a subresource): what a generation bump is measured on. */

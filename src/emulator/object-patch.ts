@@ -20,7 +20,11 @@ export function applyPatch(target: unknown, patch: unknown, contentType: string)
       if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
       return jsonPatch(target, patch);
     default:
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+      );
   }
 }
 
@@ -79,14 +83,17 @@ export function jsonPatch(target: unknown, operations: readonly unknown[]): unkn
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw badRequest(`invalid JSON pointer ${JSON.stringify(path)}`);
-  return path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function getAt(doc: unknown, tokens: readonly string[]): unknown {
   let node = doc;
   for (const token of tokens) {
     if (Array.isArray(node)) node = node[Number(token)];
-    else if (isRecord(node) && Object.prototype.hasOwnProperty.call(node, token)) node = node[token];
+    else if (isRecord(node) && Object.hasOwn(node, token)) node = node[token];
     else node = undefined;
     if (node === undefined) throw missing(tokens);
   }

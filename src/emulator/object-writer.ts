@@ -43,11 +43,13 @@ export class ObjectWriter {
     const rv = incoming.metadata.resourceVersion;
     if (rv === undefined || rv === '') {
       if (type.requireResourceVersionOnUpdate) {
-        throw invalid(type.kind, type.group, name, [{
-          reason: 'FieldValueInvalid',
-          field: 'metadata.resourceVersion',
-          message: 'Invalid value: 0x0: must be specified for an update',
-        }]);
+        throw invalid(type.kind, type.group, name, [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'metadata.resourceVersion',
+            message: 'Invalid value: 0x0: must be specified for an update',
+          },
+        ]);
       }
     } else if (rv !== current.metadata.resourceVersion) {
       throw conflict(type.plural, type.group, name);
@@ -70,8 +72,10 @@ export class ObjectWriter {
   delete(type: ResourceType, namespace: string, name: string, preconditions?: { resourceVersion?: string; uid?: string }): KubeObject {
     const current = this.#current(type, namespace, name);
     if (!current) throw notFound(type.plural, type.group, name);
-    if ((preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) ||
-      (preconditions?.uid && preconditions.uid !== current.metadata.uid)) {
+    if (
+      (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) ||
+      (preconditions?.uid && preconditions.uid !== current.metadata.uid)
+    ) {
       throw conflict(type.plural, type.group, name);
     }
     if (type.plural === 'namespaces' && type.group === '') this.#emptyNamespace(name);
@@ -154,7 +158,12 @@ export class ObjectWriter {
 
   /** The namespace controller's job, done at once: every namespaced object in it goes with it. */
   #emptyNamespace(namespace: string): void {
-    const keys = new Set(this.cluster.registry.all().filter((t) => t.namespaced && t.behaviour === 'stored').map((t) => t.storageKey));
+    const keys = new Set(
+      this.cluster.registry
+        .all()
+        .filter((t) => t.namespaced && t.behaviour === 'stored')
+        .map((t) => t.storageKey),
+    );
     for (const key of keys) {
       for (const obj of this.cluster.store.list(key, namespace)) {
         this.cluster.store.delete(key, namespace, obj.metadata.name ?? '');

@@ -45,17 +45,31 @@ export function applyImpersonation(cluster: EmulatorCluster, caller: UserInfo, r
   const username = users[0] ?? '';
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
   const checks: { resource: string; name: string; namespace: string; apiGroup: string; subresource?: string }[] = [
-    sa ? { resource: 'serviceaccounts', name: sa[2] ?? '', namespace: sa[1] ?? '', apiGroup: '' } : { resource: 'users', name: username, namespace: '', apiGroup: '' },
+    sa
+      ? { resource: 'serviceaccounts', name: sa[2] ?? '', namespace: sa[1] ?? '', apiGroup: '' }
+      : { resource: 'users', name: username, namespace: '', apiGroup: '' },
     ...groups.map((g) => ({ resource: 'groups', name: g, namespace: '', apiGroup: '' })),
     ...uids.map((u) => ({ resource: 'uids', name: u, namespace: '', apiGroup: 'authentication.k8s.io' })),
-    ...extras.flatMap(([name, values]) => (values ?? []).map((v) => ({ resource: 'userextras', subresource: decodeURIComponent(name.slice('impersonate-extra-'.length)), name: v, namespace: '', apiGroup: 'authentication.k8s.io' }))),
+    ...extras.flatMap(([name, values]) =>
+      (values ?? []).map((v) => ({
+        resource: 'userextras',
+        subresource: decodeURIComponent(name.slice('impersonate-extra-'.length)),
+        name: v,
+        namespace: '',
+        apiGroup: 'authentication.k8s.io',
+      })),
+    ),
   ];
   for (const check of checks) {
     const decision = cluster.authorize(caller, { kind: 'resource', verb: 'impersonate', ...check });
     if (!decision.allowed) {
       const where = check.namespace ? `in the namespace "${check.namespace}"` : 'at the cluster scope';
       const resource = check.subresource ? `${check.resource}/${check.subresource}` : check.resource;
-      throw new ApiError(403, 'Forbidden', `${check.resource} "${check.name}" is forbidden: User "${caller.username}" cannot impersonate resource "${resource}" in API group "${check.apiGroup}" ${where}`);
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${check.resource} "${check.name}" is forbidden: User "${caller.username}" cannot impersonate resource "${resource}" in API group "${check.apiGroup}" ${where}`,
+      );
     }
   }
   const impersonatedGroups = sa && groups.length === 0 ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1] ?? ''}`] : [...groups];

@@ -43,7 +43,10 @@ const METHOD_VERBS: Readonly<Record<string, string>> = {
 export function parseRequestInfo(method: string, url: URL): RequestInfo {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const httpVerb = METHOD_VERBS[method] ?? method.toLowerCase();
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   let rest: string[];
   let group: string;
   let version: string;

@@ -40,10 +40,16 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
       // other: the bootstrap roles system:discovery and system:public-info-viewer grant them (bootstrap-policy.ts).
       const decision = ctx.cluster.authorize(user, { kind: 'nonResource', verb: info.verb, path: info.path });
       if (!decision.allowed) throw new ApiError(403, 'Forbidden', `forbidden: User "${user.username}" cannot ${info.verb} path "${info.path}"`);
-      const doc = info.kind === 'discovery' ? discoveryDocument(ctx.cluster.registry, info.path, info.groupVersion)
-        : info.path.startsWith('/openapi/v3') ? openApiV3(ctx.cluster.registry, info.path)
-          : INFO_PATHS.has(info.path) ? (info.path.startsWith('/version') ? SERVER_VERSION : 'ok')
-            : undefined;
+      const doc =
+        info.kind === 'discovery'
+          ? discoveryDocument(ctx.cluster.registry, info.path, info.groupVersion)
+          : info.path.startsWith('/openapi/v3')
+            ? openApiV3(ctx.cluster.registry, info.path)
+            : INFO_PATHS.has(info.path)
+              ? info.path.startsWith('/version')
+                ? SERVER_VERSION
+                : 'ok'
+              : undefined;
       if (doc === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       return typeof doc === 'string' ? sendText(res, 200, doc) : sendJson(res, 200, doc);
     }
@@ -53,8 +59,10 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
     authorizeResource(ctx.cluster, user, info);
     await serveResource(ctx, type, info, user, url, req, res);
   } catch (error) {
-    const apiError = error instanceof ApiError ? error
-      : new ApiError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : new ApiError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
     if (!res.headersSent) sendJson(res, apiError.code, apiError.toStatus());
     else res.end();
   }
@@ -119,7 +127,8 @@ async function serveResource(
 
 function checkSubresource(type: ResourceType, info: ResourceRequestInfo): void {
   if (info.subresource === '') return;
-  const ok = (info.subresource === 'status' && type.statusSubresource && ['get', 'update', 'patch'].includes(info.verb)) ||
+  const ok =
+    (info.subresource === 'status' && type.statusSubresource && ['get', 'update', 'patch'].includes(info.verb)) ||
     (info.subresource === 'token' && type.group === '' && type.plural === 'serviceaccounts' && info.verb === 'create');
   if (!ok) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 }

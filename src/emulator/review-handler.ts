@@ -22,7 +22,9 @@ export function answerReview(cluster: EmulatorCluster, type: ResourceType, names
       const user = typeof spec.user === 'string' ? spec.user : '';
       const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
       if (user === '' && groups.length === 0) {
-        throw invalid(type.kind, type.group, '', [{ reason: 'FieldValueRequired', field: 'spec.user', message: 'Required value: at least one of user or group must be specified' }]);
+        throw invalid(type.kind, type.group, '', [
+          { reason: 'FieldValueRequired', field: 'spec.user', message: 'Required value: at least one of user or group must be specified' },
+        ]);
       }
       const attributes = accessAttributes(spec, type.kind === 'LocalSubjectAccessReview' ? namespace : undefined);
       return { ...echo, status: decide(cluster, { username: user, groups }, attributes) };
@@ -52,7 +54,13 @@ export function answerTokenRequest(cluster: EmulatorCluster, namespace: string, 
   const expirationSeconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
   // kube-apiserver refuses durations under ten minutes.
   if (expirationSeconds < 600) {
-    throw invalid('TokenRequest', 'authentication.k8s.io', name, [{ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes` }]);
+    throw invalid('TokenRequest', 'authentication.k8s.io', name, [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.expirationSeconds',
+        message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+      },
+    ]);
   }
   const issued = cluster.issueToken(namespace, name, audiences, expirationSeconds);
   if (!issued) throw notFound('serviceaccounts', '', name);
@@ -92,9 +100,11 @@ function accessAttributes(spec: Body, urlNamespace: string | undefined): Request
   if (n && !r) {
     return { kind: 'nonResource', verb: typeof n.verb === 'string' ? n.verb : '', path: typeof n.path === 'string' ? n.path : '' };
   }
-  throw invalid('SubjectAccessReview', 'authorization.k8s.io', '', [{
-    reason: 'FieldValueRequired',
-    field: 'spec.resourceAttributes',
-    message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified',
-  }]);
+  throw invalid('SubjectAccessReview', 'authorization.k8s.io', '', [
+    {
+      reason: 'FieldValueRequired',
+      field: 'spec.resourceAttributes',
+      message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    },
+  ]);
 }

@@ -19,5 +19,8 @@ export function loadSeedDirectory(dir: string): Record<string, unknown>[] {
     const i = KIND_ORDER.indexOf(String(d.kind));
     return i === -1 ? KIND_ORDER.length : i;
   };
-  return docs.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(({ d }) => d);
+  return docs
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map(({ d }) => d);
 }

@@ -23,7 +23,10 @@ function parseRequirement(raw: string): LabelCheck {
   const setMatch = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(req);
   if (setMatch) {
     const [, key = '', op, list = ''] = setMatch;
-    const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values = list
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     return op === 'in'
       ? (labels) => labels[key] !== undefined && values.includes(labels[key] ?? '')
       : (labels) => labels[key] === undefined || !values.includes(labels[key] ?? '');
@@ -68,15 +71,21 @@ function splitTopLevel(text: string): string[] {
  */
 export function parseFieldSelector(text: string | null): ObjectPredicate {
   if (text === null || text.trim() === '') return () => true;
-  const checks = text.split(',').filter((s) => s.trim() !== '').map((raw): ObjectPredicate => {
-    const match = /^\s*([^\s!=]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(raw);
-    if (!match) throw badRequest(`invalid selector: '${text}'; can't understand '${raw}'`);
-    const [, field = '', op, value = ''] = match;
-    const read = field === 'metadata.name' ? (o: KubeObject) => o.metadata.name ?? ''
-      : field === 'metadata.namespace' ? (o: KubeObject) => o.metadata.namespace ?? ''
-      : undefined;
-    if (!read) throw badRequest(`field label not supported: ${field}`);
-    return op === '!=' ? (o) => read(o) !== value : (o) => read(o) === value;
-  });
+  const checks = text
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((raw): ObjectPredicate => {
+      const match = /^\s*([^\s!=]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(raw);
+      if (!match) throw badRequest(`invalid selector: '${text}'; can't understand '${raw}'`);
+      const [, field = '', op, value = ''] = match;
+      const read =
+        field === 'metadata.name'
+          ? (o: KubeObject) => o.metadata.name ?? ''
+          : field === 'metadata.namespace'
+            ? (o: KubeObject) => o.metadata.namespace ?? ''
+            : undefined;
+      if (!read) throw badRequest(`field label not supported: ${field}`);
+      return op === '!=' ? (o) => read(o) !== value : (o) => read(o) === value;
+    });
   return (object) => checks.every((check) => check(object));
 }

@@ -21,14 +21,7 @@ export interface WatchOptions {
  * - `allowWatchBookmarks`, `timeoutSeconds`.
  * Returns a function that ends the stream (used when the emulator closes).
  */
-export function serveWatch(
-  cluster: EmulatorCluster,
-  type: ResourceType,
-  namespace: string,
-  url: URL,
-  res: ServerResponse,
-  options: WatchOptions,
-): () => void {
+export function serveWatch(cluster: EmulatorCluster, type: ResourceType, namespace: string, url: URL, res: ServerResponse, options: WatchOptions): () => void {
   const matches = selectorFrom(url, type, namespace);
   const apiVersion = apiVersionOf(type);
   const present = (o: KubeObject): KubeObject => ({ ...o, apiVersion, kind: type.kind });

@@ -40,7 +40,14 @@ export async function idempotentCreate<T>(
   guard.beginWrite();
   const id = randomUUID();
   try {
-    await deps.keys.insert({ owner: key.owner, request_id: key.requestId, operation: key.operation, fingerprint: key.fingerprint, resource_id: id, created_at: deps.now() });
+    await deps.keys.insert({
+      owner: key.owner,
+      request_id: key.requestId,
+      operation: key.operation,
+      fingerprint: key.fingerprint,
+      resource_id: id,
+      created_at: deps.now(),
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const raced = await deps.keys.get(key.owner, key.requestId);

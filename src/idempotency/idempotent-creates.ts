@@ -26,7 +26,11 @@ type WithRequestId<I> = I & { readonly requestId?: string | null };
 export interface CreateCommands {
   experiment(input: WithRequestId<CreateExperiment>, request: CreateRequest): Promise<ExperimentRow>;
   pipeline(input: WithRequestId<Parameters<PipelineService['create']>[0]>, request: CreateRequest): Promise<PipelineCreated>;
-  pipelineVersion(pipelineId: string, input: WithRequestId<Parameters<PipelineService['createVersion']>[1]>, request: CreateRequest): Promise<PipelineVersionRow>;
+  pipelineVersion(
+    pipelineId: string,
+    input: WithRequestId<Parameters<PipelineService['createVersion']>[1]>,
+    request: CreateRequest,
+  ): Promise<PipelineVersionRow>;
   recurringRun(input: WithRequestId<CreateRecurringRun>, request: CreateRequest): Promise<RecurringRunRow>;
 }
 
@@ -41,7 +45,12 @@ export class IdempotentCreates implements CreateCommands {
   readonly #pipelines: PipelineService;
   readonly #recurringRuns: RecurringRunService;
 
-  constructor(deps: { readonly keys: IdempotencyRepository; readonly now: () => number }, experiments: ExperimentService, pipelines: PipelineService, recurringRuns: RecurringRunService) {
+  constructor(
+    deps: { readonly keys: IdempotencyRepository; readonly now: () => number },
+    experiments: ExperimentService,
+    pipelines: PipelineService,
+    recurringRuns: RecurringRunService,
+  ) {
     this.#deps = deps;
     this.#experiments = experiments;
     this.#pipelines = pipelines;
@@ -66,7 +75,11 @@ export class IdempotentCreates implements CreateCommands {
     );
   }
 
-  pipelineVersion(pipelineId: string, input: Parameters<PipelineService['createVersion']>[1] & { readonly requestId?: string | null }, request: CreateRequest): Promise<PipelineVersionRow> {
+  pipelineVersion(
+    pipelineId: string,
+    input: Parameters<PipelineService['createVersion']>[1] & { readonly requestId?: string | null },
+    request: CreateRequest,
+  ): Promise<PipelineVersionRow> {
     return idempotentCreate(
       this.#deps,
       this.#call(request, 'createPipelineVersion', { ...input, pipelineId }),
@@ -113,7 +126,11 @@ export class ForwardedCreates implements CreateCommands {
     return this.#forward(input, request, (rest) => this.#pipelines.create(rest, request.identity));
   }
 
-  pipelineVersion(pipelineId: string, input: WithRequestId<Parameters<PipelineService['createVersion']>[1]>, request: CreateRequest): Promise<PipelineVersionRow> {
+  pipelineVersion(
+    pipelineId: string,
+    input: WithRequestId<Parameters<PipelineService['createVersion']>[1]>,
+    request: CreateRequest,
+  ): Promise<PipelineVersionRow> {
     return this.#forward(input, request, (rest) => this.#pipelines.createVersion(pipelineId, rest, request.identity));
   }
 
@@ -121,9 +138,17 @@ export class ForwardedCreates implements CreateCommands {
     return this.#forward(input, request, (rest) => this.#recurringRuns.create(rest, request.identity));
   }
 
-  async #forward<I extends { readonly requestId?: string | null }, T>(input: I, request: CreateRequest, create: (rest: Omit<I, 'requestId'>) => Promise<T>): Promise<T> {
+  async #forward<I extends { readonly requestId?: string | null }, T>(
+    input: I,
+    request: CreateRequest,
+    create: (rest: Omit<I, 'requestId'>) => Promise<T>,
+  ): Promise<T> {
     const { requestId, ...rest } = input;
-    if (requestId) throw new InvalidInputError('requestId is not supported with KFP_MODE=kfp: KFP chooses the ID of what it creates, so a retry could not be recognised', 'input.requestId');
+    if (requestId)
+      throw new InvalidInputError(
+        'requestId is not supported with KFP_MODE=kfp: KFP chooses the ID of what it creates, so a retry could not be recognised',
+        'input.requestId',
+      );
     request.guard?.beginWrite();
     return create(rest);
   }

@@ -25,7 +25,9 @@ export function requestKeyOf(requestId: string | null | undefined, creator: Iden
   }
   const { requestId: _omitted, ...rest } = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   // Through JSON first, so that a Date counts by its value (canonicalJson alone would see an empty object).
-  const fingerprint = createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(rest)) as unknown)).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(canonicalJson(JSON.parse(JSON.stringify(rest)) as unknown))
+    .digest('hex');
   return { owner: creator.user, requestId, operation, fingerprint };
 }
 

@@ -29,7 +29,16 @@ function headerIdentity(raw: string, headers: RequestHeaders, settings: Identity
   const user = raw.slice(settings.userPrefix.length).trim();
   if (user === '') throw new UnauthenticatedError(`header ${settings.userHeader} names no user`);
   const groupsRaw = settings.groupsHeader ? single(headers, settings.groupsHeader) : undefined;
-  const groups = groupsRaw ? [...new Set(groupsRaw.split(',').map((g) => g.trim()).filter(Boolean))] : [];
+  const groups = groupsRaw
+    ? [
+        ...new Set(
+          groupsRaw
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : [];
   return { user, groups, source: 'header' };
 }
 
@@ -62,7 +71,12 @@ async function tokenIdentity(authorization: string, tokens: TokenReviewer | null
  * header is trusted because the Istio AuthorizationPolicy in deploy/ lets only the gateway reach kfp-graph with
  * it. No identity is UNAUTHENTICATED unless the operator turned on an anonymous development user.
  */
-export async function resolveIdentity(headers: RequestHeaders, settings: IdentitySettings, tokens: TokenReviewer | null, signal?: AbortSignal): Promise<Identity> {
+export async function resolveIdentity(
+  headers: RequestHeaders,
+  settings: IdentitySettings,
+  tokens: TokenReviewer | null,
+  signal?: AbortSignal,
+): Promise<Identity> {
   const raw = single(headers, settings.userHeader);
   // An empty header names nobody; KFP's header authenticator fails on it and the next authenticator is tried.
   if (raw !== undefined && raw !== '') return headerIdentity(raw, headers, settings);

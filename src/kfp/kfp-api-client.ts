@@ -44,14 +44,27 @@ export class KfpApiClient {
     return this.#send('POST', path, caller, form, query);
   }
 
-  async #send(method: string, path: string, caller: Identity, body: string | FormData | undefined, query?: Readonly<Record<string, string>>, contentType?: string): Promise<KfpJson> {
+  async #send(
+    method: string,
+    path: string,
+    caller: Identity,
+    body: string | FormData | undefined,
+    query?: Readonly<Record<string, string>>,
+    contentType?: string,
+  ): Promise<KfpJson> {
     const url = new URL(path, this.#settings.baseUrl.endsWith('/') ? this.#settings.baseUrl : `${this.#settings.baseUrl}/`);
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
     const headers: Record<string, string> = { accept: 'application/json', ...forwardedIdentity(caller, this.#settings) };
     if (contentType) headers['content-type'] = contentType;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(this.#settings.timeoutMs), redirect: 'error' });
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.#settings.timeoutMs),
+        redirect: 'error',
+      });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new UnavailableError(timedOut ? `KFP's API server did not answer within ${this.#settings.timeoutMs} ms` : "KFP's API server could not be reached");

@@ -43,7 +43,12 @@ export class KfpExperimentReads implements ExperimentReads {
     let q = this.#select().where(inKfpNamespaces(this.#db, 'e', 'Experiment', namespaces));
     if (filter.nameContains) q = q.where(columnContains('e.Name', filter.nameContains));
     if (filter.storageState) q = q.where('e.StorageState', 'in', rawStorageStates(filter.storageState));
-    return fetchKfpPage(q, kfpOrder<RawExperiment>('e', 'Name', (r) => r.Name, order), page, (raw) => experimentRowOf(raw) as ExperimentRow);
+    return fetchKfpPage(
+      q,
+      kfpOrder<RawExperiment>('e', 'Name', (r) => r.Name, order),
+      page,
+      (raw) => experimentRowOf(raw) as ExperimentRow,
+    );
   }
 }
 

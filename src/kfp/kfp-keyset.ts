@@ -15,7 +15,12 @@ export interface KfpOrderable {
  * Keyset order over KFP's raw columns: `CreatedAtInSec` (seconds, as stored) then `UUID`, so the comparison is
  * on the columns of KFP's indexes (e.g. run_details `namespace_createatinsec`), never on a computed value.
  */
-export function kfpOrder<Raw extends KfpOrderable>(alias: string, nameColumn: string, nameOf: (raw: Raw) => string, order: ListOrder = 'CREATED_AT_DESC'): KeysetOrder<Raw> {
+export function kfpOrder<Raw extends KfpOrderable>(
+  alias: string,
+  nameColumn: string,
+  nameOf: (raw: Raw) => string,
+  order: ListOrder = 'CREATED_AT_DESC',
+): KeysetOrder<Raw> {
   const byName = order === 'NAME_ASC' || order === 'NAME_DESC';
   return {
     column: `${alias}.${byName ? nameColumn : 'CreatedAtInSec'}`,
@@ -111,7 +116,9 @@ export function resolvedNamespace(alias: string, resourceType: string): RawBuild
   const own = sql.ref(`${alias}.Namespace`);
   const uuid = sql.ref(`${alias}.UUID`);
   const ref = (column: string) => sql.ref(`nsref.${column}`);
-  return sql<string | null>`case when ${own} = '' then (select ${ref('ReferenceUUID')} from ${sql.table('resource_references')} as ${sql.id('nsref')} where ${ref('ResourceUUID')} = ${uuid} and ${ref('ResourceType')} = ${resourceType} and ${ref('ReferenceType')} = 'Namespace') else ${own} end`;
+  return sql<
+    string | null
+  >`case when ${own} = '' then (select ${ref('ReferenceUUID')} from ${sql.table('resource_references')} as ${sql.id('nsref')} where ${ref('ResourceUUID')} = ${uuid} and ${ref('ResourceType')} = ${resourceType} and ${ref('ReferenceType')} = 'Namespace') else ${own} end`;
 }
 
 /** Case-insensitive substring match on a KFP name column, with the wildcard escaping of list-order.ts. */

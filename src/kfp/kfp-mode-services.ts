@@ -21,7 +21,10 @@ export interface KfpModeParts {
 }
 
 /** The kfp-mode implementations of every domain store: reads from mlpipeline, writes through KFP's REST API. */
-export function createKfpModeServices(parts: KfpModeParts, common: { readonly config: Config; readonly directory: NamespaceDirectory; readonly now: () => number }) {
+export function createKfpModeServices(
+  parts: KfpModeParts,
+  common: { readonly config: Config; readonly directory: NamespaceDirectory; readonly now: () => number },
+) {
   const reads = {
     experiments: new KfpExperimentReads(parts.db),
     pipelines: new KfpPipelineReads(parts.db),

@@ -83,7 +83,9 @@ export class KfpPipelineReads implements PipelineReads {
               .select('newer.UUID')
               .whereRef('newer.PipelineId', '=', 'v.PipelineId')
               .where('newer.Status', '=', READY)
-              .where(sql<boolean>`(${sql.ref('newer.CreatedAtInSec')} > ${sql.ref('v.CreatedAtInSec')} or (${sql.ref('newer.CreatedAtInSec')} = ${sql.ref('v.CreatedAtInSec')} and ${sql.ref('newer.UUID')} > ${sql.ref('v.UUID')}))`),
+              .where(
+                sql<boolean>`(${sql.ref('newer.CreatedAtInSec')} > ${sql.ref('v.CreatedAtInSec')} or (${sql.ref('newer.CreatedAtInSec')} = ${sql.ref('v.CreatedAtInSec')} and ${sql.ref('newer.UUID')} > ${sql.ref('v.UUID')}))`,
+              ),
           ),
         ),
       )
@@ -103,12 +105,22 @@ export class KfpPipelineReads implements PipelineReads {
       ]),
     );
     if (filter.nameContains) q = q.where(columnContains('p.Name', filter.nameContains));
-    return fetchKfpPage(q, kfpOrder<RawPipeline>('p', 'Name', (r) => r.Name, order), page, pipelineRowOf);
+    return fetchKfpPage(
+      q,
+      kfpOrder<RawPipeline>('p', 'Name', (r) => r.Name, order),
+      page,
+      pipelineRowOf,
+    );
   }
 
   async listVersions(pipelineId: string, order: ListOrder | undefined, page: PageRequest): Promise<Page<PipelineVersionRow>> {
     const q = this.#versions().where('v.PipelineId', '=', pipelineId);
-    return fetchKfpPage(q, kfpOrder<RawVersion>('v', 'Name', (r) => r.Name, order), page, versionRowOf);
+    return fetchKfpPage(
+      q,
+      kfpOrder<RawVersion>('v', 'Name', (r) => r.Name, order),
+      page,
+      versionRowOf,
+    );
   }
 }
 
@@ -140,7 +152,9 @@ function versionRowOf(raw: RawVersion): PipelineVersionRow {
  */
 function specJsonOf(text: string): string {
   try {
-    const documents = parseAllDocuments(text).map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
+    const documents = parseAllDocuments(text)
+      .map((d) => d.toJS() as unknown)
+      .filter((d) => d !== null && d !== undefined);
     return canonicalJson(documents[0] ?? {});
   } catch {
     return canonicalJson({});

@@ -68,7 +68,8 @@ function triggerOf(input: CreateRecurringRun): KfpJson {
   if (hasInterval && (!Number.isInteger(input.intervalSeconds) || (input.intervalSeconds as number) < 1)) {
     throw new InvalidInputError('intervalSeconds must be a positive integer', 'input.intervalSeconds');
   }
-  if (input.startAt && input.endAt && input.endAt.getTime() <= input.startAt.getTime()) throw new InvalidInputError('endAt must be after startAt', 'input.endAt');
+  if (input.startAt && input.endAt && input.endAt.getTime() <= input.startAt.getTime())
+    throw new InvalidInputError('endAt must be after startAt', 'input.endAt');
   const window = { ...(input.startAt ? { start_time: input.startAt.toISOString() } : {}), ...(input.endAt ? { end_time: input.endAt.toISOString() } : {}) };
   return hasCron
     ? { cron_schedule: { ...window, cron: normalizeCron(input.cron as string) } }

@@ -70,8 +70,8 @@ export class KfpRecurringRunReads implements RecurringRunReads {
         'j.Parameters',
         'j.RuntimeParameters',
         (eb) =>
-          eb
-            .fn.coalesce(
+          eb.fn
+            .coalesce(
               'j.PipelineVersionId',
               eb
                 .selectFrom('pipeline_versions as latest')
@@ -98,7 +98,12 @@ export class KfpRecurringRunReads implements RecurringRunReads {
     if (filter.experimentId) q = q.where('j.ExperimentUUID', '=', filter.experimentId);
     if (filter.enabled != null) q = q.where(sql<boolean>`${sql.ref('j.Enabled')} = ${filter.enabled ? sql`true` : sql`false`}`);
     if (filter.nameContains) q = q.where(columnContains('j.DisplayName', filter.nameContains));
-    return fetchKfpPage(q, kfpOrder<RawJob>('j', 'DisplayName', (r) => r.DisplayName, order), page, (raw) => jobRowOf(raw) as RecurringRunRow);
+    return fetchKfpPage(
+      q,
+      kfpOrder<RawJob>('j', 'DisplayName', (r) => r.DisplayName, order),
+      page,
+      (raw) => jobRowOf(raw) as RecurringRunRow,
+    );
   }
 }
 

@@ -38,9 +38,13 @@ export async function kfpRunBody(source: KfpRunSource, config: Config, input: Cr
   const name = requireName(input.name, 'input.name', 128);
   const description = optionalDescription(input.description, 'input.description');
   const [experiment] = await source.experiments.byIds([input.experimentId]);
-  if (!experiment || experiment.namespace !== input.namespace) throw new InvalidInputError(`experiment not found in namespace ${input.namespace}`, 'input.experimentId');
+  if (!experiment || experiment.namespace !== input.namespace)
+    throw new InvalidInputError(`experiment not found in namespace ${input.namespace}`, 'input.experimentId');
   if (!input.pipelineVersionId) {
-    throw new InvalidInputError('kfp mode: a run is created from a pipeline version (KFP stores the spec); upload the workflow as a version first', 'input.pipelineVersionId');
+    throw new InvalidInputError(
+      'kfp mode: a run is created from a pipeline version (KFP stores the spec); upload the workflow as a version first',
+      'input.pipelineVersionId',
+    );
   }
   const [version] = await source.pipelines.versionsByIds([input.pipelineVersionId]);
   if (!version || (version.namespace !== '' && version.namespace !== input.namespace)) {
@@ -48,7 +52,9 @@ export async function kfpRunBody(source: KfpRunSource, config: Config, input: Cr
   }
   const spec: unknown = JSON.parse(version.spec);
   // An IR run's parameters are typed JSON values (protobuf Value); an Argo one's are strings.
-  const parameters = isPipelineSpec(spec) ? checkIrRunParameters(input.parameters, irParameters(spec as Record<string, unknown>)) : runParameters(input.parameters);
+  const parameters = isPipelineSpec(spec)
+    ? checkIrRunParameters(input.parameters, irParameters(spec as Record<string, unknown>))
+    : runParameters(input.parameters);
   return {
     display_name: name,
     description,
@@ -76,7 +82,11 @@ export class KfpRunCommands implements RunCommands {
 
   async create(input: CreateRun, creator: Identity, call: { readonly requestId?: string | null; readonly guard?: WriteGuard } = {}): Promise<RunRow> {
     // KFP's API chooses the run's ID, so a retry could not be recognised: refused rather than promised.
-    if (call.requestId) throw new InvalidInputError('requestId is not supported with KFP_MODE=kfp: KFP chooses the ID of what it creates, so a retry could not be recognised', 'input.requestId');
+    if (call.requestId)
+      throw new InvalidInputError(
+        'requestId is not supported with KFP_MODE=kfp: KFP chooses the ID of what it creates, so a retry could not be recognised',
+        'input.requestId',
+      );
     const body = await kfpRunBody(this.source, this.config, input);
     call.guard?.beginWrite();
     const created = await this.api.post(BASE, creator, body as unknown as KfpJson);

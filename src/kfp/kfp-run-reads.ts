@@ -55,7 +55,13 @@ export class KfpRunReads implements RunReads {
       this.#filtered(selectRuns(this.#db).where('r.Namespace', 'in', namespaces), filter),
       this.#filtered(selectRuns(this.#db).where(legacyInKfpNamespaces(this.#db, 'r', 'Run', namespaces)), filter),
     ];
-    return fetchKfpUnionPage(this.#db, branches, kfpOrder<RawRun>('r', 'DisplayName', (r) => r.DisplayName, order), page, (raw) => runRowOf(raw) as RunRow);
+    return fetchKfpUnionPage(
+      this.#db,
+      branches,
+      kfpOrder<RawRun>('r', 'DisplayName', (r) => r.DisplayName, order),
+      page,
+      (raw) => runRowOf(raw) as RunRow,
+    );
   }
 
   #filtered(query: RunSelect, filter: RunFilter): RunSelect {

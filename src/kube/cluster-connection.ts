@@ -18,7 +18,9 @@ export interface ClusterConnection {
 /** kfp-graph's own RBAC, the same file a deployment applies. */
 export function kfpGraphRbac(): readonly unknown[] {
   const text = readFileSync(new URL('../../deploy/base/rbac.yaml', import.meta.url), 'utf8');
-  return parseAllDocuments(text).map((doc) => doc.toJS() as unknown).filter((o) => o !== null);
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as unknown)
+    .filter((o) => o !== null);
 }
 
 /**

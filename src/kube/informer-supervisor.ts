@@ -90,7 +90,12 @@ export class InformerSupervisor<T extends KubernetesObject = KubernetesObject> {
     this.#failingSince ??= this.#now();
     if (this.#stopped || this.#timer !== undefined) return;
     const delayMs = this.#backoff.next();
-    this.#options.logger?.warn('watch failed; retrying', { watch: this.#options.name, error: describeClusterError(error), delayMs, attempt: this.#backoff.attempts });
+    this.#options.logger?.warn('watch failed; retrying', {
+      watch: this.#options.name,
+      error: describeClusterError(error),
+      delayMs,
+      attempt: this.#backoff.attempts,
+    });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (!this.#stopped) void this.#attempt();

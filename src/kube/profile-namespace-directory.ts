@@ -1,4 +1,13 @@
-import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import { UnavailableError } from '../errors/domain-errors.js';
 import type { Logger } from '../server/logger.js';
 import { InformerSupervisor } from './informer-supervisor.js';
@@ -61,7 +70,8 @@ export class ProfileNamespaceDirectory implements NamespaceDirectory {
     const profiles = makeInformer<KubernetesObject>(
       kubeConfig,
       '/apis/kubeflow.org/v1/profiles',
-      async () => (await custom.listClusterCustomObject({ group: 'kubeflow.org', version: 'v1', plural: 'profiles' })) as KubernetesListObject<KubernetesObject>,
+      async () =>
+        (await custom.listClusterCustomObject({ group: 'kubeflow.org', version: 'v1', plural: 'profiles' })) as KubernetesListObject<KubernetesObject>,
     );
     const namespaces = makeInformer<KubernetesObject>(
       kubeConfig,

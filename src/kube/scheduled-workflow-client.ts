@@ -8,7 +8,13 @@ export const SCHEDULED_WORKFLOW_RESOURCE = { group: 'kubeflow.org', version: 'v1
 export interface ScheduledWorkflow extends JsonObject {
   readonly apiVersion: 'kubeflow.org/v1beta1';
   readonly kind: 'ScheduledWorkflow';
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly resourceVersion?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
   readonly spec: JsonObject;
   readonly status?: JsonObject;
 }

@@ -43,13 +43,17 @@ export class KubeWorkflowClient implements WorkflowClient {
 
   async create(namespace: string, workflow: Workflow, signal?: AbortSignal): Promise<Workflow> {
     const request = { ...WORKFLOW_RESOURCE, namespace, body: workflow };
-    return (await (signal ? this.#custom.createNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.createNamespacedCustomObject(request))) as Workflow;
+    return (await (signal
+      ? this.#custom.createNamespacedCustomObject(request, abortOptions(signal))
+      : this.#custom.createNamespacedCustomObject(request))) as Workflow;
   }
 
   async get(namespace: string, name: string, signal?: AbortSignal): Promise<Workflow | null> {
     const request = { ...WORKFLOW_RESOURCE, namespace, name };
     try {
-      return (await (signal ? this.#custom.getNamespacedCustomObject(request, abortOptions(signal)) : this.#custom.getNamespacedCustomObject(request))) as Workflow;
+      return (await (signal
+        ? this.#custom.getNamespacedCustomObject(request, abortOptions(signal))
+        : this.#custom.getNamespacedCustomObject(request))) as Workflow;
     } catch (error) {
       if (apiStatusCode(error) === 404) return null;
       throw error;
@@ -57,7 +61,9 @@ export class KubeWorkflowClient implements WorkflowClient {
   }
 
   async list(namespace: string, labelSelector?: string): Promise<readonly Workflow[]> {
-    const list = (await this.#custom.listNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, ...(labelSelector ? { labelSelector } : {}) })) as { items?: Workflow[] };
+    const list = (await this.#custom.listNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, ...(labelSelector ? { labelSelector } : {}) })) as {
+      items?: Workflow[];
+    };
     return list.items ?? [];
   }
 

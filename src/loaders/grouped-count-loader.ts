@@ -14,7 +14,9 @@ export type GroupedCount<Column extends string, Filter> = (column: Column, value
  * column and a filter become one `… where column in (…) group by column` statement, and each key sums the groups
  * of its values. So a page of 50 namespaces costs one count statement, not 50.
  */
-export function createGroupedCountLoader<Column extends string, Filter>(count: GroupedCount<Column, Filter>): DataLoader<GroupedCountKey<Column, Filter>, number, string> {
+export function createGroupedCountLoader<Column extends string, Filter>(
+  count: GroupedCount<Column, Filter>,
+): DataLoader<GroupedCountKey<Column, Filter>, number, string> {
   return new DataLoader<GroupedCountKey<Column, Filter>, number, string>(
     async (keys) => {
       const groups = new Map<string, { readonly column: Column; readonly filter: Filter; readonly values: Set<string> }>();

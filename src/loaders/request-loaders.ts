@@ -61,13 +61,9 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     liveWorkflow: createLiveWorkflowLoader(sources.workflows, sources.workflowReadTimeoutMs, sources.runLabel),
     experiment: new DataLoader<string, ExperimentRow | null>(async (ids) => byKey(ids, await sources.experiments.byIds(ids), (r) => r.id)),
     run: new DataLoader<string, RunRow | null>(async (ids) => byKey(ids, await sources.runs.byIds(ids), (r) => r.id)),
-    recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) =>
-      byKey(ids, await sources.recurringRuns.byIds(ids), (r) => r.id),
-    ),
+    recurringRun: new DataLoader<string, RecurringRunRow | null>(async (ids) => byKey(ids, await sources.recurringRuns.byIds(ids), (r) => r.id)),
     pipeline: new DataLoader<string, PipelineRow | null>(async (ids) => byKey(ids, await sources.pipelines.byIds(ids), (r) => r.id)),
-    pipelineVersion: new DataLoader<string, PipelineVersionRow | null>(async (ids) =>
-      byKey(ids, await sources.pipelines.versionsByIds(ids), (r) => r.id),
-    ),
+    pipelineVersion: new DataLoader<string, PipelineVersionRow | null>(async (ids) => byKey(ids, await sources.pipelines.versionsByIds(ids), (r) => r.id)),
     latestVersion: new DataLoader<string, PipelineVersionRow | null>(async (pipelineIds) =>
       byKey(pipelineIds, await sources.pipelines.latestVersions(pipelineIds), (r) => r.pipeline_id),
     ),
@@ -75,9 +71,15 @@ export function createRequestLoaders(sources: LoaderSources, authz: RequestAutho
     /** `totalCount` of run connections: one grouped statement per column and filter per tick. */
     runTotal: createGroupedCountLoader<RunCountColumn, RunFilter>((column, values, filter) => countsOf(sources).runs.countGrouped(column, values, filter)),
     versionTotal: new DataLoader<string, number>(async (ids) => fromMap(ids, await countsOf(sources).pipelines.countVersions(ids), 0)),
-    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) => countsOf(sources).pipelines.countByNamespaces(values, filter)),
-    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) => countsOf(sources).recurringRuns.countByNamespaces(values, filter)),
-    experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) => countsOf(sources).experiments.countByNamespaces(values, filter)),
+    pipelineTotal: createGroupedCountLoader<'namespace', PipelineFilter>((_column, values, filter) =>
+      countsOf(sources).pipelines.countByNamespaces(values, filter),
+    ),
+    recurringRunTotal: createGroupedCountLoader<'namespace', RecurringRunFilter>((_column, values, filter) =>
+      countsOf(sources).recurringRuns.countByNamespaces(values, filter),
+    ),
+    experimentTotal: createGroupedCountLoader<'namespace', ExperimentFilter>((_column, values, filter) =>
+      countsOf(sources).experiments.countByNamespaces(values, filter),
+    ),
     artifact,
     execution,
     executionsByRun: new DataLoader<string, readonly MetadataExecution[]>(async (runIds) =>

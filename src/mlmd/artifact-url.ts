@@ -22,9 +22,7 @@ export interface ArtifactUrlOptions {
   readonly now?: Date;
 }
 
-export type ArtifactUrl =
-  | { readonly url: string; readonly expiresAt: Date }
-  | { readonly url: null; readonly reason: string };
+export type ArtifactUrl = { readonly url: string; readonly expiresAt: Date } | { readonly url: null; readonly reason: string };
 
 /** Kubernetes namespace names are DNS labels (RFC 1123): nothing in them can escape a path segment. */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -45,6 +43,7 @@ export function artifactDownloadUrl(uri: string, namespace: string, options: Art
   }
   const scheme = /^(s3|minio):\/\//.exec(uri);
   if (scheme === null) return refuse('only s3:// and minio:// artifacts can be downloaded');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
   if (/[%\\?#\u0000-\u001f\u007f]/.test(uri)) return refuse('the artifact URI contains escapes or characters that are not allowed');
   const normalized = `s3://${uri.slice(scheme[0].length)}`;
   const rest = normalized.slice('s3://'.length);
@@ -52,7 +51,10 @@ export function artifactDownloadUrl(uri: string, namespace: string, options: Art
   if (segments.some((s) => s === '' || s === '.' || s === '..')) return refuse('the artifact URI has empty, . or .. path segments');
   if (segments.length < 2) return refuse('the artifact URI names a bucket but no object');
 
-  let prefix = options.prefixTemplate.split('{namespace}').join(namespace).replace(/^minio:\/\//, 's3://');
+  let prefix = options.prefixTemplate
+    .split('{namespace}')
+    .join(namespace)
+    .replace(/^minio:\/\//, 's3://');
   // A prefix without its trailing slash would let team-a read team-ab's objects.
   if (!prefix.endsWith('/')) prefix = `${prefix}/`;
   if (!normalized.startsWith(prefix)) return refuse(`the artifact is not under the namespace's prefix ${prefix}`);

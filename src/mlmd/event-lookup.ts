@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MetadataArtifact, MetadataEvent, MetadataExecution } from './metadata-records.js';
 import { allowedNamespaces, type MetadataScope } from './metadata-scope.js';
 import type { MetadataTables } from './metadata-tables.js';
@@ -28,9 +28,10 @@ export async function eventsBy(
       .selectFrom('Event as e')
       .leftJoin('EventPath as ep', 'ep.event_id', 'e.id')
       .where(side === 'execution' ? 'e.execution_id' : 'e.artifact_id', 'in', chunk)
-      .where((eb) =>
-        (side === 'execution' ? artifactVisible(eb.ref('e.artifact_id'), namespaces) : executionVisible(eb.ref('e.execution_id'), namespaces)) ??
-        eb.lit(true),
+      .where(
+        (eb) =>
+          (side === 'execution' ? artifactVisible(eb.ref('e.artifact_id'), namespaces) : executionVisible(eb.ref('e.execution_id'), namespaces)) ??
+          eb.lit(true),
       )
       .select(['e.id', 'e.artifact_id', 'e.execution_id', 'e.type', 'e.milliseconds_since_epoch', 'ep.is_index_step', 'ep.step_index', 'ep.step_key'])
       .orderBy('e.id')
@@ -135,11 +136,7 @@ function eventRowOf(row: JoinedEventColumns): EventRow {
  * the artifacts: the request loaders prime the artifact loader with them. With a scope, events whose artifact
  * the scope cannot see are left out, exactly as `eventsBy` does.
  */
-export async function eventsWithArtifacts(
-  db: Kysely<MetadataTables>,
-  executionIds: readonly number[],
-  scope?: MetadataScope,
-): Promise<EventsWithArtifacts> {
+export async function eventsWithArtifacts(db: Kysely<MetadataTables>, executionIds: readonly number[], scope?: MetadataScope): Promise<EventsWithArtifacts> {
   const events = new Map<number, MetadataEvent[]>(executionIds.map((id) => [id, []]));
   const artifacts = new Map<number, MetadataArtifact>();
   const namespaces = scope === undefined ? null : allowedNamespaces(scope);
@@ -161,11 +158,7 @@ export async function eventsWithArtifacts(
 }
 
 /** The events of many artifacts and the executions at their other end, in one statement per 500 keys. */
-export async function eventsWithExecutions(
-  db: Kysely<MetadataTables>,
-  artifactIds: readonly number[],
-  scope?: MetadataScope,
-): Promise<EventsWithExecutions> {
+export async function eventsWithExecutions(db: Kysely<MetadataTables>, artifactIds: readonly number[], scope?: MetadataScope): Promise<EventsWithExecutions> {
   const events = new Map<number, MetadataEvent[]>(artifactIds.map((id) => [id, []]));
   const executions = new Map<number, MetadataExecution>();
   const namespaces = scope === undefined ? null : allowedNamespaces(scope);

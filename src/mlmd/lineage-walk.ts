@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Expression, Kysely, SqlBool } from 'kysely';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
 import type { LineageEdge, LineageGraph, MetadataNodeKind } from './metadata-records.js';
 import { allowedNamespaces, type MetadataScope } from './metadata-scope.js';
@@ -111,8 +111,18 @@ export async function walkLineage(db: Kysely<MetadataTables>, request: LineageRe
 async function isVisible(db: Kysely<MetadataTables>, kind: MetadataNodeKind, id: number, namespaces: readonly string[] | null): Promise<boolean> {
   const row =
     kind === 'artifact'
-      ? await db.selectFrom('Artifact as a').select('a.id').where('a.id', '=', id).where((eb) => artifactVisible(eb.ref('a.id'), namespaces) ?? eb.lit(true)).executeTakeFirst()
-      : await db.selectFrom('Execution as x').select('x.id').where('x.id', '=', id).where((eb) => executionVisible(eb.ref('x.id'), namespaces) ?? eb.lit(true)).executeTakeFirst();
+      ? await db
+          .selectFrom('Artifact as a')
+          .select('a.id')
+          .where('a.id', '=', id)
+          .where((eb) => artifactVisible(eb.ref('a.id'), namespaces) ?? eb.lit(true))
+          .executeTakeFirst()
+      : await db
+          .selectFrom('Execution as x')
+          .select('x.id')
+          .where('x.id', '=', id)
+          .where((eb) => executionVisible(eb.ref('x.id'), namespaces) ?? eb.lit(true))
+          .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -142,9 +152,10 @@ async function hopEvents(
         if (downChunk.length > 0) directions.push(eb.and([eb(nearColumn, 'in', downChunk), eb('e.type', 'in', downTypes)]));
         return eb.or(directions);
       })
-      .where((eb) =>
-        (frontierKind === 'artifact' ? executionVisible(eb.ref('e.execution_id'), namespaces) : artifactVisible(eb.ref('e.artifact_id'), namespaces)) ??
-        eb.lit(true),
+      .where(
+        (eb) =>
+          (frontierKind === 'artifact' ? executionVisible(eb.ref('e.execution_id'), namespaces) : artifactVisible(eb.ref('e.artifact_id'), namespaces)) ??
+          eb.lit(true),
       )
       .orderBy('e.id')
       .execute();

@@ -4,9 +4,7 @@
  * namespaces (docs/design.md "Metadata (MLMD)"). Scope is applied in SQL by `scope-conditions.ts`, never by dropping
  * rows after a page was fetched.
  */
-export type MetadataScope =
-  | { readonly kind: 'cluster' }
-  | { readonly kind: 'namespaces'; readonly namespaces: readonly string[] };
+export type MetadataScope = { readonly kind: 'cluster' } | { readonly kind: 'namespaces'; readonly namespaces: readonly string[] };
 
 export const CLUSTER_SCOPE: MetadataScope = Object.freeze({ kind: 'cluster' });
 

@@ -6,7 +6,16 @@ import type { MetadataTables } from './metadata-tables.js';
 import { ARTIFACT_STATES, DISPLAY_NAME_PROPERTY, EVENT_TYPES, EXECUTION_STATES, KFP_TYPES, PARENT_DAG_ID_PROPERTY } from './mlmd-enums.js';
 import type { RecordedArtifact, RecordedExecution, RecordedRun, RecordedRunIds, WritablePropertyValue } from './run-record.js';
 import { chunksOf, distinct } from './sql-chunks.js';
-import { ensureContextProperties, ensureContexts, ensureLinks, ensureParentContext, ensureRunNamespace, ensureTypes, typeKey, upsertCustomProperties } from './writer-rows.js';
+import {
+  ensureContextProperties,
+  ensureContexts,
+  ensureLinks,
+  ensureParentContext,
+  ensureRunNamespace,
+  ensureTypes,
+  typeKey,
+  upsertCustomProperties,
+} from './writer-rows.js';
 
 /** MLMD's external_id is VARCHAR(255); longer identities are replaced by a digest, still unique and stable. */
 const EXTERNAL_ID_MAX = 255;
@@ -67,7 +76,7 @@ function validate(run: RecordedRun): void {
   if (new Set(keys).size !== keys.length) throw new InvalidInputError('execution keys must be unique within a run', 'executions');
   const dags = new Set(run.executions.filter((e) => e.type === 'system.DAGExecution').map((e) => e.key));
   if (run.executions.some((e) => e.parentKey !== undefined && !dags.has(e.parentKey))) {
-    throw new InvalidInputError('an execution\'s parentKey must name a system.DAGExecution of the same run', 'executions');
+    throw new InvalidInputError("an execution's parentKey must name a system.DAGExecution of the same run", 'executions');
   }
 }
 
@@ -104,7 +113,9 @@ async function recordRunIn(db: Kysely<MetadataTables>, run: RecordedRun, now: nu
   await upsertCustomProperties(
     db,
     'ArtifactProperty',
-    new Map([...artifacts.values()].map((a) => [artifactIds.get(a.identity) as number, { [DISPLAY_NAME_PROPERTY]: a.name } as Record<string, WritablePropertyValue>])),
+    new Map(
+      [...artifacts.values()].map((a) => [artifactIds.get(a.identity) as number, { [DISPLAY_NAME_PROPERTY]: a.name } as Record<string, WritablePropertyValue>]),
+    ),
   );
 
   await ensureEvents(db, run, artifacts, executionIds, artifactIds);

@@ -59,12 +59,7 @@ export type TypeKindName = keyof typeof TYPE_KINDS;
 /** Event types that put an artifact into an execution (lineage edges pointing artifact → execution). */
 export const INPUT_EVENT_TYPES: readonly number[] = [EVENT_TYPES.DECLARED_INPUT, EVENT_TYPES.INPUT, EVENT_TYPES.INTERNAL_INPUT];
 /** Event types by which an execution produced an artifact (execution → artifact). */
-export const OUTPUT_EVENT_TYPES: readonly number[] = [
-  EVENT_TYPES.DECLARED_OUTPUT,
-  EVENT_TYPES.OUTPUT,
-  EVENT_TYPES.INTERNAL_OUTPUT,
-  EVENT_TYPES.PENDING_OUTPUT,
-];
+export const OUTPUT_EVENT_TYPES: readonly number[] = [EVENT_TYPES.DECLARED_OUTPUT, EVENT_TYPES.OUTPUT, EVENT_TYPES.INTERNAL_OUTPUT, EVENT_TYPES.PENDING_OUTPUT];
 
 function nameOf<K extends string>(table: Readonly<Record<K, number>>, fallback: K, value: number | null): K {
   for (const [name, number] of Object.entries(table) as [K, number][]) if (number === value) return name;

@@ -45,7 +45,13 @@ function startsWith(column: Expression<string | null>, prefix: string): Expressi
  * cursor is strictly older, or as old with a smaller id. Written as an OR rather than a row-value comparison,
  * which SQLite before 3.15 and MySQL's optimizer handle poorly.
  */
-function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, time: Expression<number>, id: Expression<number>, cursor: string, order: 'desc' | 'asc'): Expression<SqlBool> {
+function after<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  time: Expression<number>,
+  id: Expression<number>,
+  cursor: string,
+  order: 'desc' | 'asc',
+): Expression<SqlBool> {
   const position = decodeCursor(cursor);
   const op = order === 'desc' ? '<' : '>';
   return eb.or([eb(time, op, position.createdAt), eb.and([eb(time, '=', position.createdAt), eb(id, op, position.id)])]);
@@ -58,7 +64,11 @@ function page<T extends { id: number; createdAt: number }>(items: T[], first: nu
   return { items: pageItems, hasNextPage, endCursor: last === undefined ? null : encodeCursor({ createdAt: last.createdAt, id: last.id }) };
 }
 
-export async function listArtifacts(db: Kysely<MetadataTables>, scope: MetadataScope, request: PageRequest<ArtifactFilter>): Promise<MetadataPage<MetadataArtifact>> {
+export async function listArtifacts(
+  db: Kysely<MetadataTables>,
+  scope: MetadataScope,
+  request: PageRequest<ArtifactFilter>,
+): Promise<MetadataPage<MetadataArtifact>> {
   checkFirst(request.first);
   const filter = request.filter ?? {};
   const namespaces = allowedNamespaces(scope, filter.namespace);
@@ -85,7 +95,11 @@ export async function listArtifacts(db: Kysely<MetadataTables>, scope: MetadataS
   return page(toArtifacts(rows), request.first);
 }
 
-export async function listExecutions(db: Kysely<MetadataTables>, scope: MetadataScope, request: PageRequest<ExecutionFilter>): Promise<MetadataPage<MetadataExecution>> {
+export async function listExecutions(
+  db: Kysely<MetadataTables>,
+  scope: MetadataScope,
+  request: PageRequest<ExecutionFilter>,
+): Promise<MetadataPage<MetadataExecution>> {
   checkFirst(request.first);
   const filter = request.filter ?? {};
   const namespaces = allowedNamespaces(scope, filter.namespace);

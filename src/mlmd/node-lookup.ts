@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MetadataArtifact, MetadataExecution } from './metadata-records.js';
 import { allowedNamespaces, type MetadataScope } from './metadata-scope.js';
 import type { MetadataTables } from './metadata-tables.js';
@@ -58,12 +58,18 @@ export async function artifactsByRunIds(db: Kysely<MetadataTables>, runIds: read
       .orderBy('a.id')
       .execute();
     const records = toArtifacts(rows);
-    rows.forEach((row, i) => byRun.get(row.run_id)?.push(records[i] as MetadataArtifact));
+    rows.forEach((row, i) => {
+      byRun.get(row.run_id)?.push(records[i] as MetadataArtifact);
+    });
   }
   return byRun;
 }
 
-export async function executionsByRunIds(db: Kysely<MetadataTables>, runIds: readonly string[], scope: MetadataScope): Promise<Map<string, MetadataExecution[]>> {
+export async function executionsByRunIds(
+  db: Kysely<MetadataTables>,
+  runIds: readonly string[],
+  scope: MetadataScope,
+): Promise<Map<string, MetadataExecution[]>> {
   const byRun = new Map<string, MetadataExecution[]>(runIds.map((id) => [id, []]));
   const namespaces = allowedNamespaces(scope);
   if (namespaces !== null && namespaces.length === 0) return byRun;
@@ -77,7 +83,9 @@ export async function executionsByRunIds(db: Kysely<MetadataTables>, runIds: rea
       .orderBy('x.id')
       .execute();
     const records = toExecutions(rows);
-    rows.forEach((row, i) => byRun.get(row.run_id)?.push(records[i] as MetadataExecution));
+    rows.forEach((row, i) => {
+      byRun.get(row.run_id)?.push(records[i] as MetadataExecution);
+    });
   }
   return byRun;
 }

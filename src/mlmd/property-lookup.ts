@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MetadataPropertySet } from './metadata-records.js';
 import type { MetadataTables } from './metadata-tables.js';
 import { groupProperties, type PropertyRow } from './property-values.js';
@@ -23,10 +23,25 @@ const COLUMNS = ['name', 'is_custom_property', 'int_value', 'double_value', 'str
 function selectProperties(db: Kysely<MetadataTables>, owner: PropertyOwner, ids: number[]): Promise<PropertyRow[]> {
   switch (owner) {
     case 'artifact':
-      return db.selectFrom('ArtifactProperty').where('artifact_id', 'in', ids).select(['artifact_id as owner_id', ...COLUMNS]).orderBy('name').execute();
+      return db
+        .selectFrom('ArtifactProperty')
+        .where('artifact_id', 'in', ids)
+        .select(['artifact_id as owner_id', ...COLUMNS])
+        .orderBy('name')
+        .execute();
     case 'execution':
-      return db.selectFrom('ExecutionProperty').where('execution_id', 'in', ids).select(['execution_id as owner_id', ...COLUMNS]).orderBy('name').execute();
+      return db
+        .selectFrom('ExecutionProperty')
+        .where('execution_id', 'in', ids)
+        .select(['execution_id as owner_id', ...COLUMNS])
+        .orderBy('name')
+        .execute();
     case 'context':
-      return db.selectFrom('ContextProperty').where('context_id', 'in', ids).select(['context_id as owner_id', ...COLUMNS]).orderBy('name').execute();
+      return db
+        .selectFrom('ContextProperty')
+        .where('context_id', 'in', ids)
+        .select(['context_id as owner_id', ...COLUMNS])
+        .orderBy('name')
+        .execute();
   }
 }

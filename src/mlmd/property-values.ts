@@ -34,7 +34,10 @@ export function isCustom(row: Pick<PropertyRow, 'is_custom_property'>): boolean 
 export function groupProperties(
   rows: readonly PropertyRow[],
 ): Map<number, { properties: Record<string, string | number | boolean | null>; customProperties: Record<string, string | number | boolean | null> }> {
-  const byOwner = new Map<number, { properties: Record<string, string | number | boolean | null>; customProperties: Record<string, string | number | boolean | null> }>();
+  const byOwner = new Map<
+    number,
+    { properties: Record<string, string | number | boolean | null>; customProperties: Record<string, string | number | boolean | null> }
+  >();
   for (const row of rows) {
     const owner = Number(row.owner_id);
     let set = byOwner.get(owner);
@@ -46,4 +49,3 @@ export function groupProperties(
   }
   return byOwner;
 }
-

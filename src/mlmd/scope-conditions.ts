@@ -59,11 +59,7 @@ function emptyFilter(filter: RunContextFilter): boolean {
 export function artifactInRuns(artifactId: Expression<number>, filter: RunContextFilter): Expression<SqlBool> {
   if (emptyFilter(filter)) return NOTHING;
   return eb.exists(
-    eb
-      .selectFrom('Attribution as sat')
-      .select('sat.context_id')
-      .where('sat.artifact_id', '=', artifactId)
-      .where('sat.context_id', 'in', runContextIds(filter)),
+    eb.selectFrom('Attribution as sat').select('sat.context_id').where('sat.artifact_id', '=', artifactId).where('sat.context_id', 'in', runContextIds(filter)),
   );
 }
 

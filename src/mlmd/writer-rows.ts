@@ -39,10 +39,22 @@ export async function ensureTypes(db: Db, wanted: readonly { kind: TypeKindName;
   const found = await select();
   const missing = distinct(wanted.map((t) => typeKey(t.kind, t.name))).filter((key) => !found.has(key));
   if (missing.length === 0) return found;
-  const rows = wanted.filter((t, i, all) => missing.includes(typeKey(t.kind, t.name)) && all.findIndex((u) => typeKey(u.kind, u.name) === typeKey(t.kind, t.name)) === i);
+  const rows = wanted.filter(
+    (t, i, all) => missing.includes(typeKey(t.kind, t.name)) && all.findIndex((u) => typeKey(u.kind, u.name) === typeKey(t.kind, t.name)) === i,
+  );
   await db
     .insertInto('Type')
-    .values(rows.map((t) => ({ name: t.name, type_kind: TYPE_KINDS[t.kind], version: null, description: null, input_type: null, output_type: null, external_id: null })))
+    .values(
+      rows.map((t) => ({
+        name: t.name,
+        type_kind: TYPE_KINDS[t.kind],
+        version: null,
+        description: null,
+        input_type: null,
+        output_type: null,
+        external_id: null,
+      })),
+    )
     .execute();
   return select();
 }
@@ -130,7 +142,10 @@ export function propertyColumns(value: WritablePropertyValue) {
   };
 }
 
-function sameValue(row: { string_value: string | null; int_value: number | null; double_value: number | null; bool_value: number | boolean | null }, value: WritablePropertyValue): boolean {
+function sameValue(
+  row: { string_value: string | null; int_value: number | null; double_value: number | null; bool_value: number | boolean | null },
+  value: WritablePropertyValue,
+): boolean {
   const wanted = propertyColumns(value);
   const bool = row.bool_value === null ? null : row.bool_value === true || Number(row.bool_value) === 1 ? 1 : 0;
   return (
@@ -151,12 +166,23 @@ export async function upsertCustomProperties(
   wanted: ReadonlyMap<number, Readonly<Record<string, WritablePropertyValue>>>,
 ): Promise<void> {
   const ids = [...wanted.keys()];
-  const existing = new Map<string, { string_value: string | null; int_value: number | null; double_value: number | null; bool_value: number | boolean | null }>();
+  const existing = new Map<
+    string,
+    { string_value: string | null; int_value: number | null; double_value: number | null; bool_value: number | boolean | null }
+  >();
   for (const chunk of chunksOf(ids)) {
     const rows =
       table === 'ArtifactProperty'
-        ? await db.selectFrom('ArtifactProperty').select(['artifact_id as owner_id', 'name', 'is_custom_property', 'string_value', 'int_value', 'double_value', 'bool_value']).where('artifact_id', 'in', chunk).execute()
-        : await db.selectFrom('ExecutionProperty').select(['execution_id as owner_id', 'name', 'is_custom_property', 'string_value', 'int_value', 'double_value', 'bool_value']).where('execution_id', 'in', chunk).execute();
+        ? await db
+            .selectFrom('ArtifactProperty')
+            .select(['artifact_id as owner_id', 'name', 'is_custom_property', 'string_value', 'int_value', 'double_value', 'bool_value'])
+            .where('artifact_id', 'in', chunk)
+            .execute()
+        : await db
+            .selectFrom('ExecutionProperty')
+            .select(['execution_id as owner_id', 'name', 'is_custom_property', 'string_value', 'int_value', 'double_value', 'bool_value'])
+            .where('execution_id', 'in', chunk)
+            .execute();
     for (const row of rows) {
       if (Number(row.is_custom_property) === 1) existing.set(`${Number(row.owner_id)}\u0000${row.name}`, row);
     }
@@ -179,8 +205,16 @@ export async function upsertCustomProperties(
   }
   for (const chunk of chunksOf(inserts, INSERT_CHUNK)) {
     const rows = chunk.map((p) => ({ name: p.name, is_custom_property: 1, ...propertyColumns(p.value) }));
-    if (table === 'ArtifactProperty') await db.insertInto('ArtifactProperty').values(rows.map((r, i) => ({ ...r, artifact_id: (chunk[i] as { owner: number }).owner }))).execute();
-    else await db.insertInto('ExecutionProperty').values(rows.map((r, i) => ({ ...r, execution_id: (chunk[i] as { owner: number }).owner }))).execute();
+    if (table === 'ArtifactProperty')
+      await db
+        .insertInto('ArtifactProperty')
+        .values(rows.map((r, i) => ({ ...r, artifact_id: (chunk[i] as { owner: number }).owner })))
+        .execute();
+    else
+      await db
+        .insertInto('ExecutionProperty')
+        .values(rows.map((r, i) => ({ ...r, execution_id: (chunk[i] as { owner: number }).owner })))
+        .execute();
   }
 }
 
@@ -191,13 +225,35 @@ export async function ensureLinks(db: Db, table: 'Association' | 'Attribution', 
   for (const chunk of chunksOf(distinct(nodeIds))) {
     const rows =
       table === 'Association'
-        ? await db.selectFrom('Association').select(['context_id', 'execution_id as node_id']).where('context_id', 'in', [...contextIds]).where('execution_id', 'in', chunk).execute()
-        : await db.selectFrom('Attribution').select(['context_id', 'artifact_id as node_id']).where('context_id', 'in', [...contextIds]).where('artifact_id', 'in', chunk).execute();
+        ? await db
+            .selectFrom('Association')
+            .select(['context_id', 'execution_id as node_id'])
+            .where('context_id', 'in', [...contextIds])
+            .where('execution_id', 'in', chunk)
+            .execute()
+        : await db
+            .selectFrom('Attribution')
+            .select(['context_id', 'artifact_id as node_id'])
+            .where('context_id', 'in', [...contextIds])
+            .where('artifact_id', 'in', chunk)
+            .execute();
     for (const row of rows) have.add(`${Number(row.context_id)}:${Number(row.node_id)}`);
   }
-  const missing = contextIds.flatMap((contextId) => distinct(nodeIds).filter((id) => !have.has(`${contextId}:${id}`)).map((id) => ({ contextId, id })));
+  const missing = contextIds.flatMap((contextId) =>
+    distinct(nodeIds)
+      .filter((id) => !have.has(`${contextId}:${id}`))
+      .map((id) => ({ contextId, id })),
+  );
   for (const chunk of chunksOf(missing, INSERT_CHUNK)) {
-    if (table === 'Association') await db.insertInto('Association').values(chunk.map((m) => ({ context_id: m.contextId, execution_id: m.id }))).execute();
-    else await db.insertInto('Attribution').values(chunk.map((m) => ({ context_id: m.contextId, artifact_id: m.id }))).execute();
+    if (table === 'Association')
+      await db
+        .insertInto('Association')
+        .values(chunk.map((m) => ({ context_id: m.contextId, execution_id: m.id })))
+        .execute();
+    else
+      await db
+        .insertInto('Attribution')
+        .values(chunk.map((m) => ({ context_id: m.contextId, artifact_id: m.id })))
+        .execute();
   }
 }

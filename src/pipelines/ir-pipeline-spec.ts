@@ -26,8 +26,8 @@ function isObject(value: unknown): value is Json {
 
 export function isPipelineSpec(document: unknown): boolean {
   if (!isObject(document)) return false;
-  const info = document['pipelineInfo'];
-  return isObject(info) && typeof info['name'] === 'string' && info['name'] !== '' && isObject(document['root']);
+  const info = document.pipelineInfo;
+  return isObject(info) && typeof info.name === 'string' && info.name !== '' && isObject(document.root);
 }
 
 /** Validates an IR document (and the optional `platforms` document after it); `path` prefixes every error. */
@@ -36,25 +36,29 @@ export function validatePipelineSpec(spec: Json, platform: unknown, path: string
   const fail = (p: string, message: string): never => {
     throw new InvalidInputError(`not a valid KFP v2 pipeline spec: ${p} ${message}`, at(p));
   };
-  if (typeof spec['schemaVersion'] !== 'string' || spec['schemaVersion'] === '') fail('schemaVersion', 'must be a non-empty string');
-  const root = spec['root'] as Json;
-  if (!isObject(root['dag'])) fail('root.dag', 'must be an object (the pipeline DAG)');
-  const components = spec['components'];
+  if (typeof spec.schemaVersion !== 'string' || spec.schemaVersion === '') fail('schemaVersion', 'must be a non-empty string');
+  const root = spec.root as Json;
+  if (!isObject(root.dag)) fail('root.dag', 'must be an object (the pipeline DAG)');
+  const components = spec.components;
   if (components !== undefined && !isObject(components)) fail('components', 'must be an object');
-  const deployment = spec['deploymentSpec'];
+  const deployment = spec.deploymentSpec;
   if (deployment !== undefined && !isObject(deployment)) fail('deploymentSpec', 'must be an object');
-  const tasks = (root['dag'] as Json)['tasks'];
+  const tasks = (root.dag as Json).tasks;
   if (tasks !== undefined && !isObject(tasks)) fail('root.dag.tasks', 'must be an object');
   for (const [task, body] of Object.entries((tasks as Json | undefined) ?? {})) {
     if (!isObject(body)) fail(`root.dag.tasks.${task}`, 'must be an object');
-    const ref = (body as Json)['componentRef'];
-    const name = isObject(ref) ? ref['name'] : undefined;
+    const ref = (body as Json).componentRef;
+    const name = isObject(ref) ? ref.name : undefined;
     if (typeof name !== 'string') fail(`root.dag.tasks.${task}.componentRef.name`, 'must name a component');
-    if (!isObject(components) || !isObject(components[name as string])) fail(`root.dag.tasks.${task}.componentRef.name`, `names component ${String(name)}, which components does not define`);
+    if (!isObject(components) || !isObject(components[name as string]))
+      fail(`root.dag.tasks.${task}.componentRef.name`, `names component ${String(name)}, which components does not define`);
   }
   parametersOf(spec, fail);
-  if (platform !== undefined && !(isObject(platform) && isObject(platform['platforms']))) {
-    throw new InvalidInputError('not a valid KFP v2 platform spec: the second document must hold a `platforms` object', path ? `${path}[1].platforms` : 'platforms');
+  if (platform !== undefined && !(isObject(platform) && isObject(platform.platforms))) {
+    throw new InvalidInputError(
+      'not a valid KFP v2 platform spec: the second document must hold a `platforms` object',
+      path ? `${path}[1].platforms` : 'platforms',
+    );
   }
 }
 
@@ -66,28 +70,28 @@ export function irParameters(spec: Json): readonly IrParameter[] {
 }
 
 function parametersOf(spec: Json, fail: (path: string, message: string) => never): IrParameter[] {
-  const root = isObject(spec['root']) ? spec['root'] : {};
-  const inputs = root['inputDefinitions'];
+  const root = isObject(spec.root) ? spec.root : {};
+  const inputs = root.inputDefinitions;
   if (inputs === undefined) return [];
   if (!isObject(inputs)) return fail('root.inputDefinitions', 'must be an object');
-  const parameters = inputs['parameters'];
+  const parameters = inputs.parameters;
   if (parameters === undefined) return [];
   if (!isObject(parameters)) return fail('root.inputDefinitions.parameters', 'must be an object');
   const result: IrParameter[] = [];
   for (const [name, raw] of Object.entries(parameters)) {
     const p = `root.inputDefinitions.parameters.${name}`;
     if (!isObject(raw)) return fail(p, 'must be an object');
-    const type = raw['parameterType'];
+    const type = raw.parameterType;
     if (typeof type !== 'string' || !PARAMETER_TYPES.has(type)) return fail(`${p}.parameterType`, `must be one of ${[...PARAMETER_TYPES].join(', ')}`);
     const hasDefault = 'defaultValue' in raw;
-    if (hasDefault && !matchesType(raw['defaultValue'], type as IrParameterType)) return fail(`${p}.defaultValue`, `is not a ${type}`);
+    if (hasDefault && !matchesType(raw.defaultValue, type as IrParameterType)) return fail(`${p}.defaultValue`, `is not a ${type}`);
     result.push({
       name,
       type: type as IrParameterType,
-      ...(hasDefault ? { defaultValue: raw['defaultValue'] } : {}),
+      ...(hasDefault ? { defaultValue: raw.defaultValue } : {}),
       // KFP's compiler marks a parameter with a default isOptional; one with a default is never required.
-      optional: raw['isOptional'] === true || hasDefault,
-      ...(typeof raw['description'] === 'string' ? { description: raw['description'] } : {}),
+      optional: raw.isOptional === true || hasDefault,
+      ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
     });
   }
   return result;

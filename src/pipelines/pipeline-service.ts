@@ -1,7 +1,7 @@
 import type { Identity } from '../identity/identity.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
 import type { NamespaceDirectory } from '../kube/namespace-directory.js';
 import { argoWorkflowSchema, type WorkflowSchema } from '../kube/workflow/workflow-schema.js';
 import type { Database, PipelineRow, PipelineVersionRow } from '../store/database.js';
@@ -32,7 +32,13 @@ export class PipelineService {
   readonly #now: () => number;
   readonly #schema: WorkflowSchema;
 
-  constructor(db: Kysely<Database>, directory: NamespaceDirectory, maxSpecBytes: number, now: () => number = Date.now, schema: WorkflowSchema = argoWorkflowSchema()) {
+  constructor(
+    db: Kysely<Database>,
+    directory: NamespaceDirectory,
+    maxSpecBytes: number,
+    now: () => number = Date.now,
+    schema: WorkflowSchema = argoWorkflowSchema(),
+  ) {
     this.#repo = new PipelineRepository(db);
     this.#directory = directory;
     this.#maxSpecBytes = maxSpecBytes;
@@ -70,9 +76,7 @@ export class PipelineService {
       created_at: now,
     };
     const version = input.version ? this.#versionRow(pipeline, input.version, 'input.version', now, randomUUID()) : null;
-    await this.#unique(`a pipeline named "${pipeline.name}" already exists ${where(namespace)}`, () =>
-      this.#repo.insertWithVersion(pipeline, version),
-    );
+    await this.#unique(`a pipeline named "${pipeline.name}" already exists ${where(namespace)}`, () => this.#repo.insertWithVersion(pipeline, version));
     return { pipeline, version };
   }
 
@@ -98,9 +102,7 @@ export class PipelineService {
       ...(changes.name != null ? { name: requireName(changes.name, 'input.name') } : {}),
       ...(changes.description != null ? { description: optionalDescription(changes.description, 'input.description') } : {}),
     };
-    await this.#unique(`a pipeline named "${next.name ?? current.name}" already exists ${where(current.namespace)}`, () =>
-      this.#repo.update(id, next),
-    );
+    await this.#unique(`a pipeline named "${next.name ?? current.name}" already exists ${where(current.namespace)}`, () => this.#repo.update(id, next));
     return { ...current, ...next };
   }
 

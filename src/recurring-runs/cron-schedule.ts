@@ -41,7 +41,9 @@ export function normalizeCron(expression: string, path = 'input.cron'): string {
     throw new InvalidInputError(`cron: expected 6 fields (seconds minutes hours day-of-month month day-of-week) or 5, got ${parts.length}`, path);
   }
   const fields = parts.length === 5 ? ['0', ...parts] : parts;
-  fields.forEach((field, index) => checkField(field, FIELDS[index] as FieldRule, path));
+  fields.forEach((field, index) => {
+    checkField(field, FIELDS[index] as FieldRule, path);
+  });
   return fields.join(' ');
 }
 

@@ -71,12 +71,10 @@ export class RecurringRunService {
       throw new InvalidInputError(`maxConcurrency must be between 1 and ${MAX_CONCURRENCY}`, 'input.maxConcurrency');
     }
     const scheduledName = workflowName(input.name, id);
-    const { name, description, parameters, experiment, source, serviceAccount, workflow } = await planRun(
-      this.#deps,
-      input,
-      creator,
-      { runId: id, recurringRunId: scheduledName },
-    );
+    const { name, description, parameters, experiment, source, serviceAccount, workflow } = await planRun(this.#deps, input, creator, {
+      runId: id,
+      recurringRunId: scheduledName,
+    });
     const enabled = input.enabled ?? true;
     const object = buildScheduledWorkflow({
       name: scheduledName,
@@ -118,7 +116,9 @@ export class RecurringRunService {
     try {
       await recurringRuns.insert(row);
     } catch (error) {
-      await scheduledWorkflows.delete(input.namespace, scheduledName).catch((cleanup: unknown) => this.#deps.onCleanupError?.(cleanup, `scheduledworkflow ${input.namespace}/${scheduledName}`));
+      await scheduledWorkflows
+        .delete(input.namespace, scheduledName)
+        .catch((cleanup: unknown) => this.#deps.onCleanupError?.(cleanup, `scheduledworkflow ${input.namespace}/${scheduledName}`));
       if (isUniqueViolation(error)) throw new InvalidInputError(`a recurring run named ${name} exists in ${input.namespace}`, 'input.name');
       throw error;
     }
@@ -135,7 +135,12 @@ export class RecurringRunService {
     const startAt = input.startAt ? input.startAt.getTime() : null;
     const endAt = input.endAt ? input.endAt.getTime() : null;
     if (startAt !== null && endAt !== null && endAt <= startAt) throw new InvalidInputError('endAt must be after startAt', 'input.endAt');
-    return { cron: hasCron ? normalizeCron(input.cron as string) : null, intervalSeconds: hasInterval ? (input.intervalSeconds as number) : null, startAt, endAt };
+    return {
+      cron: hasCron ? normalizeCron(input.cron as string) : null,
+      intervalSeconds: hasInterval ? (input.intervalSeconds as number) : null,
+      startAt,
+      endAt,
+    };
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<RecurringRunRow> {

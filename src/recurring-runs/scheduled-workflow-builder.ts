@@ -29,9 +29,8 @@ export function buildScheduledWorkflow(input: ScheduledWorkflowInput): Scheduled
     ...(input.startAt === null ? {} : { startTime: new Date(input.startAt).toISOString() }),
     ...(input.endAt === null ? {} : { endTime: new Date(input.endAt).toISOString() }),
   };
-  const trigger = input.cron !== null
-    ? { cronSchedule: { cron: input.cron, ...window } }
-    : { periodicSchedule: { intervalSecond: input.intervalSeconds ?? 0, ...window } };
+  const trigger =
+    input.cron !== null ? { cronSchedule: { cron: input.cron, ...window } } : { periodicSchedule: { intervalSecond: input.intervalSeconds ?? 0, ...window } };
   return {
     apiVersion: 'kubeflow.org/v1beta1',
     kind: 'ScheduledWorkflow',

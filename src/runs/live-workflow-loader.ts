@@ -29,7 +29,13 @@ export function createLiveWorkflowLoader(client: WorkflowClient, timeoutMs: numb
   });
 }
 
-async function loadNamespace(client: WorkflowClient, namespace: string, keys: readonly WorkflowKey[], timeoutMs: number, runLabel: RunLabel): Promise<Map<string, LiveWorkflow>> {
+async function loadNamespace(
+  client: WorkflowClient,
+  namespace: string,
+  keys: readonly WorkflowKey[],
+  timeoutMs: number,
+  runLabel: RunLabel,
+): Promise<Map<string, LiveWorkflow>> {
   const found = new Map<string, LiveWorkflow>();
   const get = async (name: string) => {
     const workflow = await withTimeout(client.get(namespace, name), timeoutMs);

@@ -96,7 +96,14 @@ export class RunService {
     try {
       await this.#deps.db.transaction().execute(async (trx) => {
         if (key) {
-          await new IdempotencyRepository(trx).insert({ owner: key.owner, request_id: key.requestId, operation: key.operation, fingerprint: key.fingerprint, resource_id: id, created_at: at });
+          await new IdempotencyRepository(trx).insert({
+            owner: key.owner,
+            request_id: key.requestId,
+            operation: key.operation,
+            fingerprint: key.fingerprint,
+            resource_id: id,
+            created_at: at,
+          });
         }
         await new RunRepository(trx).insert(row);
       });

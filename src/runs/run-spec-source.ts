@@ -25,12 +25,7 @@ export interface ResolvedRunSpec {
  * is shared or belongs to that namespace: a private version of another tenant is reported exactly like a
  * version that does not exist (GHSA-v83x-544f-ph2r), so the caller learns nothing about it.
  */
-export async function resolveRunSpec(
-  source: RunSource,
-  namespace: string,
-  pipelines: PipelineRepository,
-  maxSpecBytes: number,
-): Promise<ResolvedRunSpec> {
+export async function resolveRunSpec(source: RunSource, namespace: string, pipelines: PipelineRepository, maxSpecBytes: number): Promise<ResolvedRunSpec> {
   const hasVersion = source.pipelineVersionId != null && source.pipelineVersionId !== '';
   const hasSpec = source.workflowSpec != null && source.workflowSpec !== '';
   if (hasVersion === hasSpec) {
@@ -76,7 +71,10 @@ function refuseIr(text: string, path: string): void {
  * The runner account: the namespace's default (RUNNER_SERVICE_ACCOUNT) unless the caller names one, which must
  * then be the default or on ALLOWED_SERVICE_ACCOUNTS.
  */
-export function runnerServiceAccount(requested: string | null | undefined, config: Pick<Config, 'RUNNER_SERVICE_ACCOUNT' | 'ALLOWED_SERVICE_ACCOUNTS'>): string {
+export function runnerServiceAccount(
+  requested: string | null | undefined,
+  config: Pick<Config, 'RUNNER_SERVICE_ACCOUNT' | 'ALLOWED_SERVICE_ACCOUNTS'>,
+): string {
   if (requested == null || requested === '') return config.RUNNER_SERVICE_ACCOUNT;
   if (requested === config.RUNNER_SERVICE_ACCOUNT || config.ALLOWED_SERVICE_ACCOUNTS.includes(requested)) return requested;
   const allowed = [config.RUNNER_SERVICE_ACCOUNT, ...config.ALLOWED_SERVICE_ACCOUNTS].join(', ');

@@ -28,7 +28,7 @@ export function classifyError(error: unknown, formattedCode?: unknown): ErrorCla
   // SyntaxError or UserInputError, with the graphql-js GraphQLError (or nothing) as `originalError`; those
   // describe the query. An unknown code there (Apollo's INTERNAL_SERVER_ERROR) is not the client's doing.
   if (error instanceof GraphQLError && (original === undefined || original === null || original instanceof GraphQLError)) {
-    const own = error.extensions['code'];
+    const own = error.extensions.code;
     const code = own === undefined && typeof formattedCode === 'string' && REQUEST_ERROR_CODES.has(formattedCode) ? formattedCode : own;
     if (code === undefined) return { code: 'GRAPHQL_VALIDATION_FAILED', severity: 'client' };
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { code: code as ResponseErrorCode, severity: 'client' };

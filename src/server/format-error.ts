@@ -20,7 +20,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 function formatUnclamped(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const { code } = classifyError(error, formatted.extensions?.['code']);
+  const { code } = classifyError(error, formatted.extensions?.code);
   const original = error instanceof GraphQLError ? error.originalError : error;
   const path = formatted.path ? { path: formatted.path } : {};
   if (isDomainError(original)) {

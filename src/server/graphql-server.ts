@@ -50,7 +50,7 @@ function gatePlugin(gate: OperationGate, logger: Logger): ApolloServerPlugin<Req
         },
         async didEncounterErrors(requestContext) {
           for (const error of requestContext.errors) {
-            const { code, severity } = classifyError(error, error.extensions['code']);
+            const { code, severity } = classifyError(error, error.extensions.code);
             const fields = {
               requestId: requestContext.contextValue.requestId,
               user: requestContext.contextValue.identity.user,
@@ -66,7 +66,7 @@ function gatePlugin(gate: OperationGate, logger: Logger): ApolloServerPlugin<Req
         async willSendResponse(requestContext) {
           const body = requestContext.response.body;
           const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
-          const codes = errors.map((error) => String(error.extensions?.['code'] ?? 'UNKNOWN'));
+          const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
           outcome.errorCodes.push(...codes);
           gate.traceOf(requestContext.contextValue.authz)?.finish(refused ? 'refused' : errors.length > 0 ? 'error' : 'ok', codes);
         },

@@ -28,7 +28,7 @@ interface AdmittedOperation {
   readonly release: () => void;
 }
 
-const codesOf = (errors: readonly GraphQLError[] | undefined): unknown[] => (errors ?? []).map((e) => formatError(e.toJSON(), e).extensions?.['code']);
+const codesOf = (errors: readonly GraphQLError[] | undefined): unknown[] => (errors ?? []).map((e) => formatError(e.toJSON(), e).extensions?.code);
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
@@ -60,8 +60,7 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
   });
   const identities = new WeakMap<object, Identity>();
   const admitted = new WeakMap<object, AdmittedOperation>();
-  const format = (result: ExecutionResult) =>
-    result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
+  const format = (result: ExecutionResult) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result);
   const refuse = (trace: OperationTrace, reason: RefusalReason, errors: readonly GraphQLError[]): readonly GraphQLError[] => {
     gate.refused(reason, 'ws');
     trace.finish('refused', codesOf(errors));
@@ -77,8 +76,8 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
       schema,
       onConnect: async (ctx) => {
         const headers: Record<string, readonly string[] | undefined> = { ...(ctx.extra.request.headersDistinct as RequestHeaders) };
-        const fromParams = ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
-        if (headers['authorization'] === undefined && typeof fromParams === 'string') headers['authorization'] = [fromParams];
+        const fromParams = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (headers.authorization === undefined && typeof fromParams === 'string') headers.authorization = [fromParams];
         try {
           identities.set(ctx, await gate.identify(headers));
           return true;

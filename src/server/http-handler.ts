@@ -7,6 +7,7 @@ import { graphiqlPage, type StaticAsset } from './graphiql-assets.js';
 import { toTrustedRequest } from './trusted-request.js';
 import type { ResponseErrorCode } from './error-codes.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
+import type { Identity } from '../identity/identity.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ReadinessReport } from './readiness-checks.js';
@@ -120,8 +121,15 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
   const { app, apollo, gate, logger, metrics } = deps;
 
   /** Answers a GraphQL request; returns the caller (for the log) and whether the gate already logged it. */
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, deadline: RequestDeadline, access: AccessRecord): Promise<void> {
-    let identity;
+  async function graphql(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    deadline: RequestDeadline,
+    access: AccessRecord,
+  ): Promise<void> {
+    let identity: Identity;
     try {
       // One deadline for the whole request: a silent TokenReview cannot push the answer past REQUEST_TIMEOUT_MS.
       const resolved = await deadline.race(gate.identify(req.headersDistinct, deadline.signal));
@@ -221,9 +229,15 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
         route = 'graphql';
         if (wantsGraphiql(req, url) && deps.graphiql) {
           route = 'graphiql';
-          send(res, 200, 'text/html; charset=utf-8', graphiqlPage({ endpoint: '/graphql', ...(deps.graphiql.defaultHeaders ? { defaultHeaders: deps.graphiql.defaultHeaders } : {}) }), {
-            'content-security-policy': GRAPHIQL_CSP,
-          });
+          send(
+            res,
+            200,
+            'text/html; charset=utf-8',
+            graphiqlPage({ endpoint: '/graphql', ...(deps.graphiql.defaultHeaders ? { defaultHeaders: deps.graphiql.defaultHeaders } : {}) }),
+            {
+              'content-security-policy': GRAPHIQL_CSP,
+            },
+          );
           return;
         }
         const deadline = new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);

@@ -120,7 +120,9 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     let metadataStore: StoreHandle<MetadataTables> | undefined;
     if (config.METADATA_DATABASE_URL) {
       const url = config.METADATA_DATABASE_URL;
-      const external = await openCheckedStore('METADATA_DATABASE_URL', url, () => openMetadataStore(url, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error })));
+      const external = await openCheckedStore('METADATA_DATABASE_URL', url, () =>
+        openMetadataStore(url, (error) => logger.warn('metadata database connection lost; the pool reconnects', { error })),
+      );
       cleanups.push(() => external.close());
       metadataStore = external;
     }
@@ -133,7 +135,12 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
       cleanups.push(() => kfpDatabase.close());
       kfp = {
         db: kfpDatabase.db,
-        api: new KfpApiClient({ baseUrl: config.KFP_API_URL, timeoutMs: config.KFP_API_TIMEOUT_MS, userHeader: config.KUBEFLOW_USERID_HEADER, userPrefix: config.KUBEFLOW_USERID_PREFIX }),
+        api: new KfpApiClient({
+          baseUrl: config.KFP_API_URL,
+          timeoutMs: config.KFP_API_TIMEOUT_MS,
+          userHeader: config.KUBEFLOW_USERID_HEADER,
+          userPrefix: config.KUBEFLOW_USERID_PREFIX,
+        }),
         statements: kfpDatabase.statements,
       };
     }
@@ -199,7 +206,14 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
     // Loaded before anything listens, so a bad manifest stops start-up with its path in the message.
     const trustedDocuments = config.TRUSTED_DOCUMENTS ? TrustedDocuments.load(config.TRUSTED_DOCUMENTS) : undefined;
     const schema = buildKfpSchema();
-    const tokens = observedTokenReviewer(new KubeTokenReviewer((options.tokenReviewKubeConfig ?? cluster.kubeConfig).makeApiClient(AuthenticationV1Api), config.TOKEN_AUDIENCES, config.TOKEN_REVIEW_TIMEOUT_MS), metrics);
+    const tokens = observedTokenReviewer(
+      new KubeTokenReviewer(
+        (options.tokenReviewKubeConfig ?? cluster.kubeConfig).makeApiClient(AuthenticationV1Api),
+        config.TOKEN_AUDIENCES,
+        config.TOKEN_REVIEW_TIMEOUT_MS,
+      ),
+      metrics,
+    );
     const gate = new OperationGate({ schema, config, tokens, ...(trustedDocuments ? { trustedDocuments } : {}), metrics, logger });
     const apollo = createGraphqlServer(schema, gate, logger);
     apollo.addPlugin(warningsPlugin());
@@ -222,7 +236,10 @@ export async function startKfpGraph(config: Config, options: StartOptions = {}):
         timeoutMs: READINESS_TIMEOUT_MS,
       }),
       graphiql: config.GRAPHIQL
-        ? { assets: loadGraphiqlAssets(), ...(cluster.emulator ? { defaultHeaders: { [config.KUBEFLOW_USERID_HEADER]: `${config.KUBEFLOW_USERID_PREFIX}${DEMO_USER}` } } : {}) }
+        ? {
+            assets: loadGraphiqlAssets(),
+            ...(cluster.emulator ? { defaultHeaders: { [config.KUBEFLOW_USERID_HEADER]: `${config.KUBEFLOW_USERID_PREFIX}${DEMO_USER}` } } : {}),
+          }
         : null,
     });
     // Stop taking requests first on close: the server's cleanup moves after everything it serves.

@@ -15,13 +15,19 @@ function serialize(value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 }
 
-export function createLogger(level: LogLevel, base: Readonly<Record<string, unknown>> = {}, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields: Readonly<Record<string, unknown>> = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg: message, ...base };
-    for (const [key, value] of Object.entries(fields)) entry[key] = serialize(value);
-    write(`${JSON.stringify(entry)}\n`);
-  };
+export function createLogger(
+  level: LogLevel,
+  base: Readonly<Record<string, unknown>> = {},
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
+  const log =
+    (at: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields: Readonly<Record<string, unknown>> = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg: message, ...base };
+      for (const [key, value] of Object.entries(fields)) entry[key] = serialize(value);
+      write(`${JSON.stringify(entry)}\n`);
+    };
   return {
     debug: log('debug'),
     info: log('info'),

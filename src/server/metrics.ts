@@ -4,7 +4,15 @@ import type { PoolUsage } from '../store/store-handle.js';
 /** What the metrics read from the parts they observe, at scrape time (their own counters stay in them). */
 export interface MetricSources {
   readonly decisionCache?: () => { readonly hits: number; readonly shared: number; readonly misses: number };
-  readonly sync?: () => { readonly events: number; readonly recorded: number; readonly ignored: number; readonly published: number; readonly failures: number; readonly relists: number; readonly lagMs: number };
+  readonly sync?: () => {
+    readonly events: number;
+    readonly recorded: number;
+    readonly ignored: number;
+    readonly published: number;
+    readonly failures: number;
+    readonly relists: number;
+    readonly lagMs: number;
+  };
   readonly pools?: Readonly<Record<string, () => PoolUsage>>;
   readonly openSubscriptions?: () => number;
 }
@@ -14,8 +22,19 @@ export interface MetricSources {
  * label set is what keeps /metrics from growing, so it is closed here rather than trusted.
  */
 const ERROR_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL', 'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'OPERATION_NOT_ALLOWED', 'TOO_MANY_SUBSCRIPTIONS',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'INTERNAL',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'OPERATION_NOT_ALLOWED',
+  'TOO_MANY_SUBSCRIPTIONS',
   'BAD_REQUEST',
 ]);
 
@@ -26,7 +45,13 @@ export function errorCodeLabel(code: unknown): string {
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** A counter that follows a total kept elsewhere: at each scrape it adds what the total grew by. */
-function followingCounter<L extends string>(registry: Registry, name: string, help: string, label: L, read: () => Readonly<Record<string, number>> | undefined): void {
+function followingCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: L,
+  read: () => Readonly<Record<string, number>> | undefined,
+): void {
   const last = new Map<string, number>();
   new Counter({
     name,
@@ -111,14 +136,26 @@ export class ServerMetrics {
   constructor(collectDefaults = true) {
     if (collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'kfp_graph_' });
     const sources = () => this.#sources;
-    followingCounter(this.registry, 'kfp_graph_authz_cache_requests_total', 'Authorization questions by how the decision cache answered (hit, shared, miss).', 'result', () => {
-      const stats = sources().decisionCache?.();
-      return stats && { hit: stats.hits, shared: stats.shared, miss: stats.misses };
-    });
-    followingCounter(this.registry, 'kfp_graph_sync_events_total', 'Workflow events of the sync controller: handled, recorded, ignored, published to subscribers.', 'kind', () => {
-      const stats = sources().sync?.();
-      return stats && { handled: stats.events, recorded: stats.recorded, ignored: stats.ignored, published: stats.published };
-    });
+    followingCounter(
+      this.registry,
+      'kfp_graph_authz_cache_requests_total',
+      'Authorization questions by how the decision cache answered (hit, shared, miss).',
+      'result',
+      () => {
+        const stats = sources().decisionCache?.();
+        return stats && { hit: stats.hits, shared: stats.shared, miss: stats.misses };
+      },
+    );
+    followingCounter(
+      this.registry,
+      'kfp_graph_sync_events_total',
+      'Workflow events of the sync controller: handled, recorded, ignored, published to subscribers.',
+      'kind',
+      () => {
+        const stats = sources().sync?.();
+        return stats && { handled: stats.events, recorded: stats.recorded, ignored: stats.ignored, published: stats.published };
+      },
+    );
     followingCounter(this.registry, 'kfp_graph_sync_errors_total', 'Sync controller failures: watches that failed, relists after 410 Gone.', 'kind', () => {
       const stats = sources().sync?.();
       return stats && { watch: stats.failures, relist: stats.relists };

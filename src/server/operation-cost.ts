@@ -11,7 +11,11 @@ const DEPTH_FACTOR = 1.5;
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
 function intOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.trunc(value)
+    : typeof value === 'string' && /^-?\d+$/.test(value)
+      ? Number(value)
+      : undefined;
 }
 
 /**

@@ -49,8 +49,18 @@ export interface GateDependencies {
   readonly schema: GraphQLSchema;
   readonly config: Pick<
     Config,
-    | 'MAX_DEPTH' | 'MAX_COST' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'REQUEST_TIMEOUT_MS' | 'WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS' | 'METRICS_OPERATION_NAMES'
-    | 'KUBEFLOW_USERID_HEADER' | 'KUBEFLOW_USERID_PREFIX' | 'KUBEFLOW_GROUPS_HEADER' | 'DANGEROUSLY_ALLOW_ANONYMOUS_USER' | 'INTROSPECTION'
+    | 'MAX_DEPTH'
+    | 'MAX_COST'
+    | 'MAX_ALIASES'
+    | 'MAX_TOKENS'
+    | 'REQUEST_TIMEOUT_MS'
+    | 'WEBSOCKET_ALLOW_QUERIES_AND_MUTATIONS'
+    | 'METRICS_OPERATION_NAMES'
+    | 'KUBEFLOW_USERID_HEADER'
+    | 'KUBEFLOW_USERID_PREFIX'
+    | 'KUBEFLOW_GROUPS_HEADER'
+    | 'DANGEROUSLY_ALLOW_ANONYMOUS_USER'
+    | 'INTROSPECTION'
   >;
   readonly tokens: TokenReviewer | null;
   readonly trustedDocuments?: TrustedDocuments;
@@ -198,11 +208,18 @@ export class OperationGate {
     const invalid = validate(this.#deps.schema, document, this.#wsRules);
     if (invalid.length > 0) {
       // As armor's plugin does for Apollo: the schema is not to be explored through the validator's suggestions.
-      const errors = invalid.map((e) => new GraphQLError(e.message.replace(/Did you mean ".+"/g, '[Suggestion hidden]'), { nodes: e.nodes ?? [], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      const errors = invalid.map(
+        (e) =>
+          new GraphQLError(e.message.replace(/Did you mean ".+"/g, '[Suggestion hidden]'), {
+            nodes: e.nodes ?? [],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+      );
       return { ok: false, errors, reason: 'validation', label: this.labels.of(named) };
     }
     const operation = getOperationAST(document, named);
-    if (!operation) return refusal('the document names no single operation to run (operationName)', 'OPERATION_RESOLUTION_FAILURE', 'validation', this.labels.of(named));
+    if (!operation)
+      return refusal('the document names no single operation to run (operationName)', 'OPERATION_RESOLUTION_FAILURE', 'validation', this.labels.of(named));
     const label = this.labels.of(operation.name?.value);
     const variables = request.variables ?? {};
     if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
@@ -228,7 +245,11 @@ export class OperationGate {
       return {
         ok: false,
         reason: 'operation_type',
-        errors: [new GraphQLError(`only subscriptions run over the WebSocket; send this ${operation.operation} over HTTP`, { extensions: { code: 'OPERATION_NOT_ALLOWED' } })],
+        errors: [
+          new GraphQLError(`only subscriptions run over the WebSocket; send this ${operation.operation} over HTTP`, {
+            extensions: { code: 'OPERATION_NOT_ALLOWED' },
+          }),
+        ],
       };
     }
     const cost = operationCost(document, operation, variables);

@@ -34,7 +34,13 @@ async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promis
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([probe().then(() => true, () => false), late]);
+    return await Promise.race([
+      probe().then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -48,6 +54,9 @@ export function readinessChecks(probes: ReadinessProbes): () => Promise<Readines
       answers(probes.cluster, probes.timeoutMs),
       kfp ? answers(kfp, probes.timeoutMs) : Promise.resolve(undefined),
     ]);
-    return { checks: { database, ...(kfpDatabase === undefined ? {} : { kfpDatabase }) }, cluster: { reachable: cluster, ...(probes.namespaces ? { namespaces: probes.namespaces() } : {}) } };
+    return {
+      checks: { database, ...(kfpDatabase === undefined ? {} : { kfpDatabase }) },
+      cluster: { reachable: cluster, ...(probes.namespaces ? { namespaces: probes.namespaces() } : {}) },
+    };
   };
 }

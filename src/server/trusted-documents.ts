@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** What a request names: its document resolved to text, or why it is refused. */
-export type TrustedResolution =
-  | { readonly ok: true; readonly query: string }
-  | { readonly ok: false; readonly message: string };
+export type TrustedResolution = { readonly ok: true; readonly query: string } | { readonly ok: false; readonly message: string };
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -1,8 +1,6 @@
 import type { TrustedDocuments } from './trusted-documents.js';
 
-export type TrustedRequest =
-  | { readonly ok: true; readonly body: unknown; readonly search: string }
-  | { readonly ok: false; readonly message: string };
+export type TrustedRequest = { readonly ok: true; readonly body: unknown; readonly search: string } | { readonly ok: false; readonly message: string };
 
 function parseJsonParam(value: string | null): unknown {
   if (value === null) return undefined;

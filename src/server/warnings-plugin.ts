@@ -13,10 +13,7 @@ export function warningsPlugin(): ApolloServerPlugin<RequestContext> {
           const warnings = contextValue.warnings;
           if (warnings.length === 0 || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          result.errors = [
-            ...(result.errors ?? []),
-            ...warnings.map((w) => ({ message: w.message, path: [...w.path], extensions: { code: w.code } })),
-          ];
+          result.errors = [...(result.errors ?? []), ...warnings.map((w) => ({ message: w.message, path: [...w.path], extensions: { code: w.code } }))];
         },
       };
     },

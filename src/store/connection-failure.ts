@@ -28,5 +28,8 @@ export function isConnectionFailure(error: unknown): boolean {
   const message = (error as { message?: unknown }).message;
   // node-postgres reports a dropped connection without a code, and so does mysql2 for a statement sent on a
   // connection it already knows to be closed.
-  return typeof message === 'string' && (/^Connection terminated/.test(message) || /^Client has encountered a connection error/.test(message) || /connection is in closed state/.test(message));
+  return (
+    typeof message === 'string' &&
+    (/^Connection terminated/.test(message) || /^Client has encountered a connection error/.test(message) || /connection is in closed state/.test(message))
+  );
 }

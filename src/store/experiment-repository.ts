@@ -25,12 +25,7 @@ export class ExperimentRepository {
     return this.#db.selectFrom('experiments').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
   }
 
-  async list(
-    namespaces: readonly string[],
-    filter: ExperimentFilter,
-    order: ListOrder | undefined,
-    page: PageRequest,
-  ): Promise<Page<ExperimentRow>> {
+  async list(namespaces: readonly string[], filter: ExperimentFilter, order: ListOrder | undefined, page: PageRequest): Promise<Page<ExperimentRow>> {
     if (namespaces.length === 0) return emptyPage();
     let q = this.#db.selectFrom('experiments').selectAll().where('namespace', 'in', namespaces);
     if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
@@ -44,7 +39,10 @@ export class ExperimentRepository {
     let q = this.#db.selectFrom('experiments').where('namespace', 'in', namespaces);
     if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
     if (filter.storageState) q = q.where('storage_state', '=', filter.storageState);
-    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    const rows = await q
+      .select(['namespace', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('namespace')
+      .execute();
     return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
   }
 

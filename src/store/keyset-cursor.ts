@@ -22,12 +22,7 @@ export function decodeCursor(cursor: string, argument: string): CursorPosition {
   } catch {
     throw new InvalidInputError(`${argument}: not a cursor this API issued`, argument);
   }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 2 ||
-    !['string', 'number'].includes(typeof parsed[0]) ||
-    !['string', 'number'].includes(typeof parsed[1])
-  ) {
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !['string', 'number'].includes(typeof parsed[0]) || !['string', 'number'].includes(typeof parsed[1])) {
     throw new InvalidInputError(`${argument}: not a cursor this API issued`, argument);
   }
   return { value: parsed[0] as SortValue, id: parsed[1] as string | number };

@@ -62,7 +62,10 @@ export function keysetSlice<DB, TB extends keyof DB, Row>(
     const op = sql.raw(readDirection === 'asc' ? '>' : '<');
     q = q.where(sql<boolean>`(${col} ${op} ${position.value} or (${col} = ${position.value} and ${id} ${op} ${position.id}))`);
   }
-  return q.orderBy(col, readDirection).orderBy(id, readDirection).limit(request.size + 1);
+  return q
+    .orderBy(col, readDirection)
+    .orderBy(id, readDirection)
+    .limit(request.size + 1);
 }
 
 /** The page of `rows` (read by `keysetSlice`): trimmed to size, in display order, with its cursors. */

@@ -61,7 +61,10 @@ export class PipelineRepository {
     if (namespaces.length === 0) return new Map();
     let q = this.#db.selectFrom('pipelines').where('namespace', 'in', namespaces);
     if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
-    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    const rows = await q
+      .select(['namespace', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('namespace')
+      .execute();
     return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
   }
 
@@ -87,12 +90,7 @@ export class PipelineRepository {
   }
 
   async versionByName(pipelineId: string, name: string): Promise<PipelineVersionRow | undefined> {
-    return this.#db
-      .selectFrom('pipeline_versions')
-      .selectAll()
-      .where('pipeline_id', '=', pipelineId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    return this.#db.selectFrom('pipeline_versions').selectAll().where('pipeline_id', '=', pipelineId).where('name', '=', name).executeTakeFirst();
   }
 
   /** A pipeline and its first version are written together or not at all. */

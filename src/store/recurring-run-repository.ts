@@ -24,20 +24,10 @@ export class RecurringRunRepository {
   }
 
   async byScheduledWorkflow(namespace: string, name: string): Promise<RecurringRunRow | undefined> {
-    return this.#db
-      .selectFrom('recurring_runs')
-      .selectAll()
-      .where('namespace', '=', namespace)
-      .where('scheduled_workflow_name', '=', name)
-      .executeTakeFirst();
+    return this.#db.selectFrom('recurring_runs').selectAll().where('namespace', '=', namespace).where('scheduled_workflow_name', '=', name).executeTakeFirst();
   }
 
-  async list(
-    namespaces: readonly string[],
-    filter: RecurringRunFilter,
-    order: ListOrder | undefined,
-    page: PageRequest,
-  ): Promise<Page<RecurringRunRow>> {
+  async list(namespaces: readonly string[], filter: RecurringRunFilter, order: ListOrder | undefined, page: PageRequest): Promise<Page<RecurringRunRow>> {
     if (namespaces.length === 0) return emptyPage();
     let q = this.#db.selectFrom('recurring_runs').selectAll().where('namespace', 'in', namespaces);
     if (filter.experimentId) q = q.where('experiment_id', '=', filter.experimentId);
@@ -72,7 +62,10 @@ export class RecurringRunRepository {
     if (filter.experimentId) q = q.where('experiment_id', '=', filter.experimentId);
     if (filter.enabled != null) q = q.where('enabled', '=', filter.enabled ? 1 : 0);
     if (filter.nameContains) q = q.where(nameContains(filter.nameContains));
-    const rows = await q.select(['namespace', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('namespace').execute();
+    const rows = await q
+      .select(['namespace', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('namespace')
+      .execute();
     return new Map(rows.map((r) => [r.namespace, Number(r.n)]));
   }
 

@@ -87,7 +87,12 @@ function postgresDialect(url: string, options: OpenStoreOptions): OpenedDialect 
   // Per session rather than through `options`, which a URL's own `?options=` would override.
   const dialect = new PostgresDialect({
     pool,
-    ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')).then(() => undefined) } : {}),
+    ...(options.readOnly
+      ? {
+          onCreateConnection: (connection) =>
+            connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')).then(() => undefined),
+        }
+      : {}),
   });
   return { dialect, pool: () => ({ size: pool.totalCount, inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }) };
 }
@@ -112,7 +117,9 @@ function mysqlDialect(url: string, options: OpenStoreOptions): OpenedDialect {
   // MySQL has no read-only connection option: every new session is made read-only before its first use.
   const dialect = new MysqlDialect({
     pool,
-    ...(options.readOnly ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION READ ONLY')).then(() => undefined) } : {}),
+    ...(options.readOnly
+      ? { onCreateConnection: (connection) => connection.executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION READ ONLY')).then(() => undefined) }
+      : {}),
   });
   const internals = pool as unknown as Mysql2PoolInternals;
   return {

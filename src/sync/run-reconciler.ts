@@ -101,7 +101,11 @@ export class RunReconciler {
       if (live && isWorkflowOfRun(live, row.id)) {
         await this.#adopt(row.id, row.workflow_name ?? '');
         adoptedRuns.push(row.id);
-        logger?.warn('reconcile: run left pending creation adopted; its workflow exists', { runId: row.id, namespace: row.namespace, workflow: row.workflow_name });
+        logger?.warn('reconcile: run left pending creation adopted; its workflow exists', {
+          runId: row.id,
+          namespace: row.namespace,
+          workflow: row.workflow_name,
+        });
         continue;
       }
       await db.transaction().execute(async (trx) => {

@@ -1,4 +1,12 @@
-import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import type { Kysely } from 'kysely';
 import { InformerSupervisor } from '../kube/informer-supervisor.js';
 import type { Logger } from '../server/logger.js';
@@ -24,7 +32,11 @@ export class ScheduledWorkflowMirror {
   readonly #logger: Logger | undefined;
   readonly #watch: InformerSupervisor<ScheduledWorkflowObject>;
 
-  constructor(kubeConfig: KubeConfig, db: Kysely<Database>, options: { readonly isLeader: () => boolean; readonly now: () => number; readonly logger?: Logger }) {
+  constructor(
+    kubeConfig: KubeConfig,
+    db: Kysely<Database>,
+    options: { readonly isLeader: () => boolean; readonly now: () => number; readonly logger?: Logger },
+  ) {
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
     this.#db = db;
     this.#isLeader = options.isLeader;
@@ -34,7 +46,11 @@ export class ScheduledWorkflowMirror {
       kubeConfig,
       '/apis/kubeflow.org/v1beta1/scheduledworkflows',
       async () =>
-        (await api.listClusterCustomObject({ group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows' })) as KubernetesListObject<ScheduledWorkflowObject>,
+        (await api.listClusterCustomObject({
+          group: 'kubeflow.org',
+          version: 'v1beta1',
+          plural: 'scheduledworkflows',
+        })) as KubernetesListObject<ScheduledWorkflowObject>,
     );
     const apply = (object: ScheduledWorkflowObject, enabled: boolean) => void this.#apply(object, enabled);
     this.#informer.on('add', (o) => apply(o, o.spec?.enabled === true));

@@ -59,20 +59,21 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
     now,
   });
   let controller: SyncController | undefined;
-  const elector = parts.leaderElection === false || parts.publishOnly
-    ? null
-    : new LeaseLeaderElector(parts.kubeConfig, {
-        namespace: parts.config.LEADER_ELECTION_NAMESPACE ?? parts.config.CONTROL_PLANE_NAMESPACE,
-        name: SYNC_LEASE_NAME,
-        identity: parts.identity ?? parts.config.POD_NAME ?? `${hostname()}-${randomUUID().slice(0, 8)}`,
-        leaseDurationMs: parts.config.LEASE_DURATION_MS,
-        now,
-        onChange: (leader) => {
-          parts.logger?.info('sync: leadership changed', { leader });
-          controller?.leadershipChanged();
-        },
-        onError: (error) => parts.logger?.warn('sync: lease renewal failed', { error }),
-      });
+  const elector =
+    parts.leaderElection === false || parts.publishOnly
+      ? null
+      : new LeaseLeaderElector(parts.kubeConfig, {
+          namespace: parts.config.LEADER_ELECTION_NAMESPACE ?? parts.config.CONTROL_PLANE_NAMESPACE,
+          name: SYNC_LEASE_NAME,
+          identity: parts.identity ?? parts.config.POD_NAME ?? `${hostname()}-${randomUUID().slice(0, 8)}`,
+          leaseDurationMs: parts.config.LEASE_DURATION_MS,
+          now,
+          onChange: (leader) => {
+            parts.logger?.info('sync: leadership changed', { leader });
+            controller?.leadershipChanged();
+          },
+          onError: (error) => parts.logger?.warn('sync: lease renewal failed', { error }),
+        });
   controller = new SyncController({
     kubeConfig: parts.kubeConfig,
     workflows: parts.workflows,
@@ -109,16 +110,19 @@ export async function startSync(parts: SyncParts): Promise<SyncController> {
   });
   // Only the Lease holder reconciles, like every other write of the sync; one pass at a time.
   let reconciling = false;
-  const reconcileTimer = setInterval(() => {
-    if (reconciling || !controller?.isLeader()) return;
-    reconciling = true;
-    reconciler
-      .reconcileOnce()
-      .catch((error: unknown) => parts.logger?.warn('reconcile: pass failed; retried next interval', { error }))
-      .finally(() => {
-        reconciling = false;
-      });
-  }, (parts.config.RUN_RECONCILE_INTERVAL_SECONDS ?? 60) * 1000);
+  const reconcileTimer = setInterval(
+    () => {
+      if (reconciling || !controller?.isLeader()) return;
+      reconciling = true;
+      reconciler
+        .reconcileOnce()
+        .catch((error: unknown) => parts.logger?.warn('reconcile: pass failed; retried next interval', { error }))
+        .finally(() => {
+          reconciling = false;
+        });
+    },
+    (parts.config.RUN_RECONCILE_INTERVAL_SECONDS ?? 60) * 1000,
+  );
   reconcileTimer.unref();
   controller.onStop(async () => clearInterval(reconcileTimer));
   await Promise.all([controller.start(), mirror.start()]);

@@ -172,25 +172,27 @@ export class SyncController {
       const onEvent = (type: string, object: unknown): void => {
         // Measured from arrival, not from the start of its turn: events queue behind a slow write.
         const arrived = performance.now();
-        chain = chain.then(async () => {
-          if (aborted && end !== 'ended') return;
-          if (type === 'ERROR') {
-            const code = (object as { code?: number } | null)?.code;
-            abort(code === 410 ? 'gone' : 'ended');
-            return;
-          }
-          if (leader !== this.isLeader()) {
+        chain = chain
+          .then(async () => {
+            if (aborted && end !== 'ended') return;
+            if (type === 'ERROR') {
+              const code = (object as { code?: number } | null)?.code;
+              abort(code === 410 ? 'gone' : 'ended');
+              return;
+            }
+            if (leader !== this.isLeader()) {
+              abort('restart');
+              return;
+            }
+            await this.#handle(type, object as Workflow, leader);
+            this.stats.events += 1;
+            this.stats.lagMs = performance.now() - arrived;
+          })
+          .catch((error: unknown) => {
+            // Only a stop interrupts #retrying: the event stays unapplied and its resourceVersion unsaved.
+            this.#deps.logger?.debug('sync: event abandoned', { error });
             abort('restart');
-            return;
-          }
-          await this.#handle(type, object as Workflow, leader);
-          this.stats.events += 1;
-          this.stats.lagMs = performance.now() - arrived;
-        }).catch((error: unknown) => {
-          // Only a stop interrupts #retrying: the event stays unapplied and its resourceVersion unsaved.
-          this.#deps.logger?.debug('sync: event abandoned', { error });
-          abort('restart');
-        });
+          });
       };
       const onDone = (error: unknown): void => {
         if (error) failed = true;

@@ -37,8 +37,8 @@ export function recordedRunOf(workflow: Workflow, run: RunIdentity): RecordedRun
   const dags = planned.length === 0 ? [] : dagsFromWorkflow(workflow);
   const dagKeys = new Map(dags.map((dag) => [dag.nodeId, dagKey(run.runId, dag.nodeId)]));
   const contextProperties: Record<string, string> = {};
-  if (workflow.metadata.name !== undefined) contextProperties['resource_name'] = workflow.metadata.name;
-  if (run.pipelineRoot !== undefined) contextProperties['pipeline_root'] = `${run.pipelineRoot.replace(/\/+$/, '')}/${run.pipelineName}/${run.runId}`;
+  if (workflow.metadata.name !== undefined) contextProperties.resource_name = workflow.metadata.name;
+  if (run.pipelineRoot !== undefined) contextProperties.pipeline_root = `${run.pipelineRoot.replace(/\/+$/, '')}/${run.pipelineName}/${run.runId}`;
   return {
     runId: run.runId,
     namespace: run.namespace,

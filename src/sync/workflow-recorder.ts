@@ -53,7 +53,13 @@ export function runUpdateOf(workflow: Workflow, runLabel: RunLabel): RunUpdateEv
   const runId = runIdOf(workflow, runLabel);
   const namespace = workflow.metadata.namespace;
   if (!runId || !namespace) return undefined;
-  return { runId, namespace, state: runStateFromWorkflow(workflow), phase: workflow.status?.phase ?? '', resourceVersion: workflow.metadata.resourceVersion ?? '' };
+  return {
+    runId,
+    namespace,
+    state: runStateFromWorkflow(workflow),
+    phase: workflow.status?.phase ?? '',
+    resourceVersion: workflow.metadata.resourceVersion ?? '',
+  };
 }
 
 /**
@@ -95,7 +101,12 @@ export class WorkflowRecorder {
 
       // ML-Metadata first: if it fails, the row keeps its old resourceVersion and the retry redoes both.
       const pipelineRoot = this.#deps.pipelineRootTemplate?.split('{namespace}').join(namespace);
-      const recorded = recordedRunOf(workflow, { runId, namespace, pipelineName: await this.#pipelineName(row), ...(pipelineRoot === undefined ? {} : { pipelineRoot }) });
+      const recorded = recordedRunOf(workflow, {
+        runId,
+        namespace,
+        pipelineName: await this.#pipelineName(row),
+        ...(pipelineRoot === undefined ? {} : { pipelineRoot }),
+      });
       if (recorded.executions.length > 0) await this.#deps.metadata.recordRun(recorded, this.#deps.now());
 
       const state = runStateFromWorkflow(workflow);
@@ -111,9 +122,10 @@ export class WorkflowRecorder {
           updated_at: this.#deps.now(),
         })
         .where('id', '=', runId);
-      update = row.workflow_resource_version === null
-        ? update.where('workflow_resource_version', 'is', null)
-        : update.where('workflow_resource_version', '=', row.workflow_resource_version);
+      update =
+        row.workflow_resource_version === null
+          ? update.where('workflow_resource_version', 'is', null)
+          : update.where('workflow_resource_version', '=', row.workflow_resource_version);
       const result = await update.executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) continue; // another writer got there first: re-read
       return { kind: 'recorded', event: { runId, namespace, state, phase: workflow.status?.phase ?? '', resourceVersion } };
@@ -224,7 +236,7 @@ export class WorkflowRecorder {
 function isCreatorDenied(row: RunRow): boolean {
   if (row.state !== 'FAILED' || row.workflow_status === null || !row.workflow_status.includes('creatorDenied')) return false;
   const snapshot: unknown = JSON.parse(row.workflow_status);
-  return isJsonObject(snapshot) && snapshot['creatorDenied'] === true;
+  return isJsonObject(snapshot) && snapshot.creatorDenied === true;
 }
 
 function parseGroups(text: string): readonly string[] {
@@ -235,7 +247,7 @@ function parseGroups(text: string): readonly string[] {
 function parametersOf(workflow: Workflow): Record<string, string> {
   const result: Record<string, string> = {};
   for (const p of asArray(workflow.spec.arguments?.parameters)) {
-    if (isJsonObject(p) && typeof p['name'] === 'string' && typeof p['value'] === 'string') result[p['name']] = p['value'];
+    if (isJsonObject(p) && typeof p.name === 'string' && typeof p.value === 'string') result[p.name] = p.value;
   }
   return result;
 }

@@ -61,7 +61,10 @@ export function requireJsonWithinLimits(value: unknown, path: string, limits: In
   while (stack.length > 0) {
     const [current, at] = stack.pop() as [unknown, string];
     if (typeof current === 'string') requireWithinLength(current, at, limits.maxTextLength);
-    else if (Array.isArray(current)) current.forEach((item: unknown, i) => stack.push([item, `${at}[${i}]`]));
+    else if (Array.isArray(current))
+      current.forEach((item: unknown, i) => {
+        stack.push([item, `${at}[${i}]`]);
+      });
     else if (typeof current === 'object' && current !== null) {
       for (const [key, child] of Object.entries(current)) {
         requireWithinLength(key, `${at} key`, limits.maxStringLength);

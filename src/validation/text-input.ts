@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/domain-errors.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what names may not hold.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** A display name: trimmed, 1 to `max` characters, no control characters. */

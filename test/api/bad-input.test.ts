@@ -35,7 +35,10 @@ describe('bad input over HTTP', () => {
   afterAll(async () => t?.close());
 
   async function count(table: 'experiments' | 'pipelines' | 'pipeline_versions'): Promise<number> {
-    const row = await t.server.app.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await t.server.app.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -102,7 +105,11 @@ describe('bad input over HTTP', () => {
         ALICE,
       );
       const cursor = page.body.data?.namespace.runs.pageInfo.endCursor;
-      const res = await t.gql('query($c: String) { namespace(name: "alice") { runs(first: 2, after: $c, orderBy: NAME_ASC) { nodes { id } } } }', { c: cursor }, ALICE);
+      const res = await t.gql(
+        'query($c: String) { namespace(name: "alice") { runs(first: 2, after: $c, orderBy: NAME_ASC) { nodes { id } } } }',
+        { c: cursor },
+        ALICE,
+      );
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
     });
     it('refuses first and last together', async () => {
@@ -113,7 +120,8 @@ describe('bad input over HTTP', () => {
   });
 
   describe('createPipeline with a bad spec writes nothing', () => {
-    const CREATE = 'mutation($spec: String!) { createPipeline(input: { namespace: "alice", name: "bad-spec", version: { name: "v1", spec: $spec } }) { pipeline { id } } }';
+    const CREATE =
+      'mutation($spec: String!) { createPipeline(input: { namespace: "alice", name: "bad-spec", version: { name: "v1", spec: $spec } }) { pipeline { id } } }';
     const cases: readonly [string, string][] = [
       ['not YAML or JSON', 'kind: Workflow\n  spec: [unclosed'],
       ['a YAML list', '- apiVersion: argoproj.io/v1alpha1\n- kind: Workflow\n'],
@@ -156,7 +164,9 @@ describe('bad input over HTTP', () => {
     it('refuses deleting an experiment that has runs with CONFLICT', async () => {
       const res = await t.gql('mutation($id: ID!) { deleteExperiment(input: { id: $id }) { experiment { id } } }', { id: experimentId }, ALICE);
       expect(codeOf(res)).toBe('CONFLICT');
-      expect((await t.gql('query($id: ID!) { experiment(id: $id) { id } }', { id: experimentId }, ALICE)).body.data).toEqual({ experiment: { id: experimentId } });
+      expect((await t.gql('query($id: ID!) { experiment(id: $id) { id } }', { id: experimentId }, ALICE)).body.data).toEqual({
+        experiment: { id: experimentId },
+      });
     });
   });
 });
@@ -200,7 +210,9 @@ describe('happy paths over HTTP', () => {
   });
 
   it('creates a namespaced pipeline with a version, adds a version, updates and deletes them', async () => {
-    const created = await ok<{ createPipeline: { pipeline: { id: string; name: string; namespace: string; shared: boolean; latestVersion: { id: string; name: string } } } }>(
+    const created = await ok<{
+      createPipeline: { pipeline: { id: string; name: string; namespace: string; shared: boolean; latestVersion: { id: string; name: string } } };
+    }>(
       'mutation($spec: String!) { createPipeline(input: { namespace: "alice", name: "diamond", version: { name: "v1", spec: $spec } }) { pipeline { id name namespace shared latestVersion { id name } } } }',
       { spec: DIAMOND },
     );
@@ -208,7 +220,15 @@ describe('happy paths over HTTP', () => {
     expect(pipeline).toMatchObject({ name: 'diamond', namespace: 'alice', shared: false, latestVersion: { name: 'v1' } });
     const v2 = await ok<{ createPipelineVersion: { pipelineVersion: { id: string; name: string; parameters: unknown[]; spec: { kind: string } } } }>(
       'mutation($p: ID!, $spec: String!) { createPipelineVersion(input: { pipelineId: $p, name: "v2", spec: $spec }) { pipelineVersion { id name parameters { name } spec } } }',
-      { p: pipeline.id, spec: JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'x-' }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } }) },
+      {
+        p: pipeline.id,
+        spec: JSON.stringify({
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          metadata: { generateName: 'x-' },
+          spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+        }),
+      },
     );
     expect(v2.createPipelineVersion.pipelineVersion).toMatchObject({ name: 'v2', spec: { kind: 'Workflow' } });
     const renamed = await ok<{ updatePipeline: { pipeline: { name: string; description: string } } }>(
@@ -221,10 +241,16 @@ describe('happy paths over HTTP', () => {
       { id: v2.createPipelineVersion.pipelineVersion.id },
     );
     expect(versionRenamed.updatePipelineVersion.pipelineVersion.name).toBe('v2-final');
-    await ok('mutation($id: ID!) { deletePipelineVersion(input: { id: $id }) { pipelineVersion { id } } }', { id: v2.createPipelineVersion.pipelineVersion.id });
+    await ok('mutation($id: ID!) { deletePipelineVersion(input: { id: $id }) { pipelineVersion { id } } }', {
+      id: v2.createPipelineVersion.pipelineVersion.id,
+    });
     await ok('mutation($id: ID!) { deletePipeline(input: { id: $id }) { pipeline { id } } }', { id: pipeline.id });
     expect(codeOf(await t.gql('query($id: ID!) { pipeline(id: $id) { id } }', { id: pipeline.id }, ALICE))).toBe('NOT_FOUND');
-    const rows = await t.server.app.store.db.selectFrom('pipeline_versions').select('id').where('pipeline_id', '=', Buffer.from(pipeline.id, 'base64url').toString().split(':')[1] as string).execute();
+    const rows = await t.server.app.store.db
+      .selectFrom('pipeline_versions')
+      .select('id')
+      .where('pipeline_id', '=', Buffer.from(pipeline.id, 'base64url').toString().split(':')[1] as string)
+      .execute();
     expect(rows).toEqual([]);
   });
 
@@ -270,14 +296,18 @@ describe('happy paths over HTTP', () => {
     const artifactId = n.artifacts.nodes[0]?.id as string;
     const executionId = n.executions.nodes[0]?.id as string;
 
-    const node = await ok<{ node: { __typename: string; name: string } }>('query($id: ID!) { node(id: $id) { __typename ... on Namespace { name } } }', { id: n.id });
+    const node = await ok<{ node: { __typename: string; name: string } }>('query($id: ID!) { node(id: $id) { __typename ... on Namespace { name } } }', {
+      id: n.id,
+    });
     expect(node.node).toEqual({ __typename: 'Namespace', name: 'alice' });
     const nodes = await ok<{ nodes: ({ __typename: string } | null)[] }>('query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }', {
       ids: [experimentId, runId, artifactId, toGlobalId('Run', 'missing')],
     });
     expect(nodes.nodes).toEqual([{ __typename: 'Experiment' }, { __typename: 'Run' }, { __typename: 'Artifact' }, null]);
 
-    expect((await ok<{ experiment: { id: string } }>('query($id: ID!) { experiment(id: $id) { id name } }', { id: experimentId })).experiment.id).toBe(experimentId);
+    expect((await ok<{ experiment: { id: string } }>('query($id: ID!) { experiment(id: $id) { id name } }', { id: experimentId })).experiment.id).toBe(
+      experimentId,
+    );
     expect((await ok<{ run: { id: string } }>('query($id: ID!) { run(id: $id) { id state experiment { id } } }', { id: runId })).run.id).toBe(runId);
     expect((await ok<{ pipeline: { id: string } }>('query($id: ID!) { pipeline(id: $id) { id name } }', { id: pipelineId })).pipeline.id).toBe(pipelineId);
     const version = await ok<{ pipelineVersion: { parameters: { name: string }[]; spec: { kind: string } } }>(
@@ -287,7 +317,9 @@ describe('happy paths over HTTP', () => {
     expect(version.pipelineVersion.spec.kind).toBe('Workflow');
     expect(version.pipelineVersion.parameters.length).toBeGreaterThan(0);
     expect((await ok<{ artifact: { id: string } }>('query($id: ID!) { artifact(id: $id) { id uri type } }', { id: artifactId })).artifact.id).toBe(artifactId);
-    expect((await ok<{ execution: { id: string } }>('query($id: ID!) { execution(id: $id) { id type state } }', { id: executionId })).execution.id).toBe(executionId);
+    expect((await ok<{ execution: { id: string } }>('query($id: ID!) { execution(id: $id) { id type state } }', { id: executionId })).execution.id).toBe(
+      executionId,
+    );
 
     const pipelines = await ok<{ pipelines: { nodes: { name: string; shared: boolean }[] } }>('{ pipelines(namespace: "alice") { nodes { name shared } } }');
     expect(pipelines.pipelines.nodes.some((p) => p.shared)).toBe(true);
@@ -310,10 +342,26 @@ describe('happy paths over HTTP', () => {
     await db
       .insertInto('recurring_runs')
       .values({
-        id: 'rr-happy', namespace: 'alice', experiment_id: exp.id, pipeline_version_id: version.id, name: 'nightly', description: '',
-        cron: '0 0 * * * *', interval_seconds: null, max_concurrency: 1, catchup: 0, start_at: null, end_at: null, enabled: 1,
-        parameters: '{}', service_account: 'default-editor', created_by: 'alice@example.com', created_by_groups: '[]',
-        scheduled_workflow_name: 'nightly', created_at: now, updated_at: now,
+        id: 'rr-happy',
+        namespace: 'alice',
+        experiment_id: exp.id,
+        pipeline_version_id: version.id,
+        name: 'nightly',
+        description: '',
+        cron: '0 0 * * * *',
+        interval_seconds: null,
+        max_concurrency: 1,
+        catchup: 0,
+        start_at: null,
+        end_at: null,
+        enabled: 1,
+        parameters: '{}',
+        service_account: 'default-editor',
+        created_by: 'alice@example.com',
+        created_by_groups: '[]',
+        scheduled_workflow_name: 'nightly',
+        created_at: now,
+        updated_at: now,
       })
       .execute();
     const id = toGlobalId('RecurringRun', 'rr-happy');

@@ -64,14 +64,22 @@ describe('a session of 20 client mistakes', () => {
     await post('page too large', { query: 'query PageTooLarge { namespaces(first: 1000) { nodes { name } } }' });
     await post('another tenant', { query: 'query OtherTenant { namespace(name: "bob") { name } }' });
     await post('malformed id', { query: 'query MalformedId { node(id: "not-a-global-id") { id } }' });
-    await post('forbidden write', { query: 'mutation ForbiddenWrite { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }' }, { ...ALICE, 'kubeflow-userid': 'bob@example.com' });
+    await post(
+      'forbidden write',
+      { query: 'mutation ForbiddenWrite { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }' },
+      { ...ALICE, 'kubeflow-userid': 'bob@example.com' },
+    );
     await post('bad input', { query: 'mutation BadInput { createExperiment(input: { namespace: "alice", name: "" }) { experiment { id } } }' });
     await post('unknown operationName', { query: 'query A { viewer { user } }', operationName: 'B' });
     await post('no identity', { query: 'query NoIdentity { viewer { user } }' }, { 'content-type': 'application/json' });
     await post('not JSON', '{"query": ');
     await post('no query', { variables: {} });
     await send('mutation over GET', { method: 'GET', headers: ALICE }, `?query=${encodeURIComponent('mutation OverGet { deleteRun(id: "x") }')}`);
-    await send('CSRF: plain GET', { method: 'GET', headers: { 'kubeflow-userid': 'alice@example.com' } }, `?query=${encodeURIComponent('{ viewer { user } }')}`);
+    await send(
+      'CSRF: plain GET',
+      { method: 'GET', headers: { 'kubeflow-userid': 'alice@example.com' } },
+      `?query=${encodeURIComponent('{ viewer { user } }')}`,
+    );
     await post('body too large', { query: `{ viewer { user } } #${'x'.repeat(1_100_000)}` });
 
     expect(responses).toHaveLength(21);
@@ -98,7 +106,9 @@ describe('a session of 20 client mistakes', () => {
       expect(line.errors?.length).toBeGreaterThan(0);
     }
     const operations = access.map((l) => l.operation);
-    expect(operations).toEqual(expect.arrayContaining(['Broken', 'UnknownField', 'TooDeep', 'WrongVariable', 'PageTooLarge', 'OtherTenant', 'ForbiddenWrite', 'BadInput']));
+    expect(operations).toEqual(
+      expect.arrayContaining(['Broken', 'UnknownField', 'TooDeep', 'WrongVariable', 'PageTooLarge', 'OtherTenant', 'ForbiddenWrite', 'BadInput']),
+    );
     expect(access.find((l) => l.operation === 'OtherTenant')?.errors).toEqual(['NOT_FOUND']);
   }, 60_000);
 });

@@ -28,7 +28,8 @@ interface Started {
 /** Starts src/main.ts with cwd = `dir` and only PORT=0 set (so tests never collide on 4000). */
 async function start(dir: string, extra: Readonly<Record<string, string>> = {}): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'warn' };
-  for (const name of ['DATABASE_URL', 'KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KFP_GRAPH_SEED', 'DEMO_SEED', 'HOST', 'METADATA_DATABASE_URL', 'DATA_DIR']) delete env[name];
+  for (const name of ['DATABASE_URL', 'KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KFP_GRAPH_SEED', 'DEMO_SEED', 'HOST', 'METADATA_DATABASE_URL', 'DATA_DIR'])
+    delete env[name];
   Object.assign(env, extra);
   // tsx reads tsconfig.json from the working directory; the project's (legacy decorators) is named explicitly.
   const child = spawn(TSX, ['--tsconfig', join(ROOT, 'tsconfig.json'), join(ROOT, 'src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,7 +56,11 @@ async function start(dir: string, extra: Readonly<Record<string, string>> = {}):
 }
 
 async function gql<T>(url: string, query: string, user = 'alice@example.com'): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'kubeflow-userid': user }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'kubeflow-userid': user },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   expect(body.errors, query).toBeUndefined();
   return body.data as T;
@@ -93,7 +98,10 @@ describe('npm start with no configuration', () => {
   it('seeded at least 3 tenant namespaces (an admin sees all; alice her own and ml-research)', async () => {
     const admin = await gql<{ namespaces: { nodes: { name: string }[] } }>(first.url, '{ namespaces { nodes { name } } }', 'admin@example.com');
     expect(admin.namespaces.nodes.length).toBeGreaterThanOrEqual(3);
-    const alice = await gql<{ viewer: { user: string }; namespaces: { nodes: { name: string }[] } }>(first.url, '{ viewer { user } namespaces { nodes { name } } }');
+    const alice = await gql<{ viewer: { user: string }; namespaces: { nodes: { name: string }[] } }>(
+      first.url,
+      '{ viewer { user } namespaces { nodes { name } } }',
+    );
     expect(alice.viewer.user).toBe('alice@example.com');
     expect(alice.namespaces.nodes.map((n) => n.name)).toEqual(['alice', 'ml-research']);
   });
@@ -131,7 +139,9 @@ describe('npm start with no configuration', () => {
   });
 
   it('kubectl with ./data/emulator.kubeconfig lists the 3 tenant profiles', async () => {
-    const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', join(dir, 'data/emulator.kubeconfig'), 'get', 'profiles', '-o', 'name'], { env: { ...process.env, HOME: dir } });
+    const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', join(dir, 'data/emulator.kubeconfig'), 'get', 'profiles', '-o', 'name'], {
+      env: { ...process.env, HOME: dir },
+    });
     expect(stdout.trim().split('\n').sort()).toEqual(['profile.kubeflow.org/alice', 'profile.kubeflow.org/bob', 'profile.kubeflow.org/ml-research']);
   });
 
@@ -153,7 +163,9 @@ describe('npm start with no configuration', () => {
       expect(other.output()).toContain(`kubeconfig: ${realpathSync(own)}`);
       expect(readFileSync(own, 'utf8')).not.toBe(before);
       expect(readFileSync(kubeconfig, 'utf8')).toBe(before);
-      const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'get', 'profiles', '-o', 'name'], { env: { ...process.env, HOME: dir } });
+      const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'get', 'profiles', '-o', 'name'], {
+        env: { ...process.env, HOME: dir },
+      });
       expect(stdout).toContain('profile.kubeflow.org/alice');
     } finally {
       other.child.kill('SIGTERM');
@@ -171,7 +183,10 @@ describe('npm start with no configuration', () => {
 
     const second = await start(dir);
     try {
-      const alice = await gql<{ namespace: { experiments: { nodes: unknown[] } } }>(second.url, '{ namespace(name: "alice") { experiments { nodes { id } } } }');
+      const alice = await gql<{ namespace: { experiments: { nodes: unknown[] } } }>(
+        second.url,
+        '{ namespace(name: "alice") { experiments { nodes { id } } } }',
+      );
       expect(alice.namespace.experiments.nodes).toHaveLength(2);
     } finally {
       second.child.kill('SIGTERM');

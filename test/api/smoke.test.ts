@@ -9,7 +9,11 @@ describe('the server over HTTP', () => {
   afterAll(async () => t?.close());
 
   it('answers the viewer and the namespaces the demo user may see', async () => {
-    const res = await t.gql<{ viewer: { user: string }; namespaces: { nodes: { name: string }[] } }>('{ viewer { user } namespaces { nodes { name } } }', {}, { user: 'alice@example.com' });
+    const res = await t.gql<{ viewer: { user: string }; namespaces: { nodes: { name: string }[] } }>(
+      '{ viewer { user } namespaces { nodes { name } } }',
+      {},
+      { user: 'alice@example.com' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data?.viewer.user).toBe('alice@example.com');
     expect(res.body.data?.namespaces.nodes.map((n) => n.name)).toEqual(['alice', 'ml-research']);

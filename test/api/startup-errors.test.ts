@@ -67,23 +67,51 @@ describe('start-up errors name what to fix', () => {
   });
 
   const cases: readonly (readonly [string, () => Record<string, string>, RegExp])[] = [
-    ['an unreachable PostgreSQL', () => ({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' }), /^kfp-graph: DATABASE_URL: cannot use postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*connection refused/],
-    ['an unknown PostgreSQL database', () => ({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/no_such_database_h7' }), /^kfp-graph: DATABASE_URL: .*database "no_such_database_h7" does not exist/],
-    ['a wrong PostgreSQL role', () => ({ DATABASE_URL: 'postgres://no_such_role_h7:secret@127.0.0.1:5432/test' }), /^kfp-graph: DATABASE_URL: cannot use postgres:\/\/no_such_role_h7:\*\*\*@.*role "no_such_role_h7" does not exist/],
-    ['an unknown MariaDB database', () => ({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/no_such_database_h7' }), /^kfp-graph: DATABASE_URL: .*Unknown database 'no_such_database_h7'/],
+    [
+      'an unreachable PostgreSQL',
+      () => ({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' }),
+      /^kfp-graph: DATABASE_URL: cannot use postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*connection refused/,
+    ],
+    [
+      'an unknown PostgreSQL database',
+      () => ({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/no_such_database_h7' }),
+      /^kfp-graph: DATABASE_URL: .*database "no_such_database_h7" does not exist/,
+    ],
+    [
+      'a wrong PostgreSQL role',
+      () => ({ DATABASE_URL: 'postgres://no_such_role_h7:secret@127.0.0.1:5432/test' }),
+      /^kfp-graph: DATABASE_URL: cannot use postgres:\/\/no_such_role_h7:\*\*\*@.*role "no_such_role_h7" does not exist/,
+    ],
+    [
+      'an unknown MariaDB database',
+      () => ({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/no_such_database_h7' }),
+      /^kfp-graph: DATABASE_URL: .*Unknown database 'no_such_database_h7'/,
+    ],
     ['an unreachable MariaDB', () => ({ DATABASE_URL: 'mysql://root@127.0.0.1:1/test' }), /^kfp-graph: DATABASE_URL: .*connection refused/],
-    ['an unwritable SQLite path', () => ({ DATABASE_URL: `sqlite:${join(dir, 'not-a-folder', 'kfp.sqlite')}` }), /^kfp-graph: DATABASE_URL: cannot create .*kfp\.sqlite: .*not-a-folder is not a folder/],
+    [
+      'an unwritable SQLite path',
+      () => ({ DATABASE_URL: `sqlite:${join(dir, 'not-a-folder', 'kfp.sqlite')}` }),
+      /^kfp-graph: DATABASE_URL: cannot create .*kfp\.sqlite: .*not-a-folder is not a folder/,
+    ],
     ['a missing KUBECONFIG', () => ({ KUBECONFIG: join(dir, 'missing.kubeconfig') }), /^kfp-graph: KUBECONFIG: .*missing\.kubeconfig does not exist$/],
     ['a garbage KUBECONFIG', () => ({ KUBECONFIG: join(dir, 'garbage.kubeconfig') }), /^kfp-graph: KUBECONFIG: .*garbage\.kubeconfig is not a kubeconfig/],
-    ['a KUBECONFIG without a context', () => ({ KUBECONFIG: join(dir, 'empty.kubeconfig') }), /^kfp-graph: KUBECONFIG: .*empty\.kubeconfig is not a kubeconfig with a current context/],
+    [
+      'a KUBECONFIG without a context',
+      () => ({ KUBECONFIG: join(dir, 'empty.kubeconfig') }),
+      /^kfp-graph: KUBECONFIG: .*empty\.kubeconfig is not a kubeconfig with a current context/,
+    ],
     ['a port in use', () => ({ PORT: String(occupiedPort) }), /^kfp-graph: PORT: 127\.0\.0\.1:\d+ is already in use/],
   ];
 
-  it.each(cases)('%s: exit 2, one line naming the setting, before migrations', async (_name, env, pattern) => {
-    const cwd = mkdtempSync(join(dir, 'cwd-'));
-    const exit = await run(cwd, env());
-    expectOneLine(exit, pattern);
-    // Nothing slow ran: the embedded SQLite file was not created, let alone migrated.
-    expect(existsSync(join(cwd, 'data/kfp-graph.sqlite'))).toBe(false);
-  }, 70_000);
+  it.each(cases)(
+    '%s: exit 2, one line naming the setting, before migrations',
+    async (_name, env, pattern) => {
+      const cwd = mkdtempSync(join(dir, 'cwd-'));
+      const exit = await run(cwd, env());
+      expectOneLine(exit, pattern);
+      // Nothing slow ran: the embedded SQLite file was not created, let alone migrated.
+      expect(existsSync(join(cwd, 'data/kfp-graph.sqlite'))).toBe(false);
+    },
+    70_000,
+  );
 });

@@ -9,7 +9,10 @@ interface Page {
       readonly name: string;
       readonly all: { readonly totalCount: number; readonly nodes: readonly { readonly state: string }[] };
       readonly succeeded: { readonly totalCount: number; readonly nodes: readonly unknown[] };
-      readonly experiments: { readonly totalCount: number; readonly nodes: readonly { readonly runCount: number; readonly runs: { readonly totalCount: number } }[] };
+      readonly experiments: {
+        readonly totalCount: number;
+        readonly nodes: readonly { readonly runCount: number; readonly runs: { readonly totalCount: number } }[];
+      };
     }[];
   };
 }
@@ -55,7 +58,9 @@ describe.each(DIALECTS)('totalCount on %s', (dialect) => {
       return counter.count - before;
     };
     const plain = await measure(`{ namespaces { nodes { name all: runs(first: 200) { nodes { state } } experiments(first: 200) { nodes { runCount } } } } }`);
-    const counted = await measure(`{ namespaces { totalCount nodes { name all: runs(first: 200) { totalCount nodes { state } } experiments(first: 200) { totalCount nodes { runCount } } } } }`);
+    const counted = await measure(
+      `{ namespaces { totalCount nodes { name all: runs(first: 200) { totalCount nodes { state } } experiments(first: 200) { totalCount nodes { runCount } } } } }`,
+    );
     // Two namespaces: one grouped run count and one grouped experiment count, not one per namespace.
     expect(counted - plain).toBe(2);
   });
@@ -64,7 +69,11 @@ describe.each(DIALECTS)('totalCount on %s', (dialect) => {
     const res = await t.gql<{
       pipelines: { totalCount: number; nodes: unknown[] };
       own: { totalCount: number; nodes: unknown[] };
-      namespace: { pipelines: { totalCount: number; nodes: unknown[] }; recurringRuns: { totalCount: number; nodes: unknown[] }; enabled: { totalCount: number; nodes: unknown[] } };
+      namespace: {
+        pipelines: { totalCount: number; nodes: unknown[] };
+        recurringRuns: { totalCount: number; nodes: unknown[] };
+        enabled: { totalCount: number; nodes: unknown[] };
+      };
     }>(
       `{ pipelines(first: 200) { totalCount nodes { id } } own: pipelines(first: 200, includeShared: false) { totalCount nodes { id } }
          namespace(name: "alice") { pipelines(first: 1) { totalCount nodes { id } }

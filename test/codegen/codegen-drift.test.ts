@@ -23,9 +23,14 @@ describe('codegen drift', () => {
     const config = parseYaml(readFileSync(join(ROOT, 'codegen.yml'), 'utf8')) as Types.Config;
     const target = config.generates[COMMITTED];
     expect(target, `codegen.yml must generate ${COMMITTED}`).toBeDefined();
-    const outputs: readonly Types.FileOutput[] = await generate({ ...config, cwd: ROOT, silent: true, generates: { [`${out}/`]: target as Types.ConfiguredOutput } }, true);
+    const outputs: readonly Types.FileOutput[] = await generate(
+      { ...config, cwd: ROOT, silent: true, generates: { [`${out}/`]: target as Types.ConfiguredOutput } },
+      true,
+    );
     const generated = new Map(outputs.map((o) => [basename(o.filename), readFileSync(o.filename, 'utf8')]));
-    const committed = readdirSync(join(ROOT, COMMITTED)).filter((f) => f.endsWith('.ts') || f.endsWith('.json')).sort();
+    const committed = readdirSync(join(ROOT, COMMITTED))
+      .filter((f) => f.endsWith('.ts') || f.endsWith('.json'))
+      .sort();
     expect([...generated.keys()].sort()).toEqual(committed);
     for (const file of committed) {
       expect(readFileSync(join(ROOT, COMMITTED, file), 'utf8'), `${COMMITTED}${file} is stale: run npm run codegen`).toBe(generated.get(file));

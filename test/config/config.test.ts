@@ -69,7 +69,10 @@ describe('loadConfig', () => {
   });
 
   it('reads PORT, DATABASE_URL and the other settings from the environment', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: '500', DEFAULT_PAGE_SIZE: '50', TOKEN_AUDIENCES: 'a, b,,' }, []);
+    const config = loadConfig(
+      { PORT: '8080', DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: '500', DEFAULT_PAGE_SIZE: '50', TOKEN_AUDIENCES: 'a, b,,' },
+      [],
+    );
     expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u@db/kfp', MAX_PAGE_SIZE: 500, DEFAULT_PAGE_SIZE: 50, TOKEN_AUDIENCES: ['a', 'b'] });
     // Not SQLite: no demo seed unless asked for.
     expect(config.DEMO_SEED).toBe(false);
@@ -87,21 +90,44 @@ describe('loadConfig', () => {
     ['MAX_PAGE_SIZE=1.5', { MAX_PAGE_SIZE: '1.5' }, /^MAX_PAGE_SIZE: /],
     ['DEFAULT_PAGE_SIZE > MAX_PAGE_SIZE', { DEFAULT_PAGE_SIZE: '300' }, /^DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE/],
     ['DEFAULT_PAGE_SIZE > a lowered MAX_PAGE_SIZE', { MAX_PAGE_SIZE: '10' }, /^DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE/],
-    ['only the S3 access key', { ARTIFACT_S3_ACCESS_KEY_ID: 'AKIA' }, /^ARTIFACT_S3_SECRET_ACCESS_KEY: ARTIFACT_S3_ACCESS_KEY_ID and ARTIFACT_S3_SECRET_ACCESS_KEY go together/],
+    [
+      'only the S3 access key',
+      { ARTIFACT_S3_ACCESS_KEY_ID: 'AKIA' },
+      /^ARTIFACT_S3_SECRET_ACCESS_KEY: ARTIFACT_S3_ACCESS_KEY_ID and ARTIFACT_S3_SECRET_ACCESS_KEY go together/,
+    ],
     ['only the S3 secret', { ARTIFACT_S3_SECRET_ACCESS_KEY: 'secret' }, /ARTIFACT_S3_ACCESS_KEY_ID and ARTIFACT_S3_SECRET_ACCESS_KEY go together/],
     ['an artifact prefix without {namespace}', { ARTIFACT_PREFIX_TEMPLATE: 's3://bucket/' }, /^ARTIFACT_PREFIX_TEMPLATE: must contain \{namespace\}/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     ['DANGEROUSLY_ALLOW_PRIVILEGED=maybe', { DANGEROUSLY_ALLOW_PRIVILEGED: 'maybe' }, /^DANGEROUSLY_ALLOW_PRIVILEGED: /],
     ['KFP_MODE=hybrid', { KFP_MODE: 'hybrid' }, /^KFP_MODE: /],
-    ['KFP_MODE=kfp without KFP_DATABASE_URL', { KFP_MODE: 'kfp', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' }, /^KFP_DATABASE_URL: is required when KFP_MODE=kfp/],
-    ['KFP_MODE=kfp without KFP_API_URL', { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://root@mysql.kubeflow:3306/mlpipeline' }, /^KFP_API_URL: is required when KFP_MODE=kfp/],
-    ['a SQLite KFP_DATABASE_URL', { KFP_MODE: 'kfp', KFP_API_URL: 'http://x:8888', KFP_DATABASE_URL: 'sqlite:./kfp.db' }, /^KFP_DATABASE_URL: must start with mysql:\/\//],
-    ['a KFP_API_URL that is not http', { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://r@h/mlpipeline', KFP_API_URL: 'ftp://x' }, /^KFP_API_URL: must be an http/],
+    [
+      'KFP_MODE=kfp without KFP_DATABASE_URL',
+      { KFP_MODE: 'kfp', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' },
+      /^KFP_DATABASE_URL: is required when KFP_MODE=kfp/,
+    ],
+    [
+      'KFP_MODE=kfp without KFP_API_URL',
+      { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://root@mysql.kubeflow:3306/mlpipeline' },
+      /^KFP_API_URL: is required when KFP_MODE=kfp/,
+    ],
+    [
+      'a SQLite KFP_DATABASE_URL',
+      { KFP_MODE: 'kfp', KFP_API_URL: 'http://x:8888', KFP_DATABASE_URL: 'sqlite:./kfp.db' },
+      /^KFP_DATABASE_URL: must start with mysql:\/\//,
+    ],
+    [
+      'a KFP_API_URL that is not http',
+      { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'mysql://r@h/mlpipeline', KFP_API_URL: 'ftp://x' },
+      /^KFP_API_URL: must be an http/,
+    ],
   ];
   for (const [what, env, message] of bad) {
     it(`throws ConfigError naming the setting for ${what}`, () => {
       const problems = problemsOf(env);
-      expect(problems.some((p) => message.test(p)), problems.join('; ')).toBe(true);
+      expect(
+        problems.some((p) => message.test(p)),
+        problems.join('; '),
+      ).toBe(true);
     });
   }
 
@@ -116,8 +142,15 @@ describe('loadConfig', () => {
 
   it('defaults to standalone mode and accepts kfp mode with both KFP settings', () => {
     expect(loadConfig({}, []).KFP_MODE).toBe('standalone');
-    const config = loadConfig({ KFP_MODE: 'kfp', KFP_DATABASE_URL: 'postgres://reader@db:5432/mlpipeline', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' }, []);
-    expect([config.KFP_MODE, config.KFP_DATABASE_URL, config.KFP_API_URL]).toEqual(['kfp', 'postgres://reader@db:5432/mlpipeline', 'http://ml-pipeline.kubeflow:8888']);
+    const config = loadConfig(
+      { KFP_MODE: 'kfp', KFP_DATABASE_URL: 'postgres://reader@db:5432/mlpipeline', KFP_API_URL: 'http://ml-pipeline.kubeflow:8888' },
+      [],
+    );
+    expect([config.KFP_MODE, config.KFP_DATABASE_URL, config.KFP_API_URL]).toEqual([
+      'kfp',
+      'postgres://reader@db:5432/mlpipeline',
+      'http://ml-pipeline.kubeflow:8888',
+    ]);
   });
 
   it('names every bad setting at once', () => {

@@ -12,12 +12,18 @@ const REPO = resolve(import.meta.dirname, '../..');
 const DEPLOY = join(REPO, 'deploy');
 const OVERLAYS = ['kfp', 'standalone'] as const;
 
-type Manifest = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> } } & Record<string, unknown>;
+type Manifest = {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+} & Record<string, unknown>;
 
 const openApi = readdirSync(join(UPSTREAM_KUBERNETES, 'openapi-v3'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => new OpenApiDocument(JSON.parse(readFileSync(join(UPSTREAM_KUBERNETES, 'openapi-v3', f), 'utf8')) as unknown));
-const objectMeta = (openApi.find((d) => d.kinds().some((k) => k.group === '' && k.kind === 'Pod')) as OpenApiDocument).resolve('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+const objectMeta = (openApi.find((d) => d.kinds().some((k) => k.group === '' && k.kind === 'Pod')) as OpenApiDocument).resolve(
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+);
 
 function schemaOf(apiVersion: string, kind: string): JsonSchema | undefined {
   for (const document of openApi) {
@@ -61,7 +67,9 @@ function kubectlKustomize(): { readonly ok: boolean; readonly why: string } {
   if (probe.error || probe.status !== 0) return { ok: false, why: 'kubectl is not installed; install kubectl 1.21 or later to render the overlays' };
   const version = (JSON.parse(probe.stdout) as { readonly kustomizeVersion?: string }).kustomizeVersion ?? '';
   const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
-  return major >= 4 ? { ok: true, why: '' } : { ok: false, why: `kubectl's kustomize is ${version || 'unknown'}, older than v4; install kubectl 1.21 or later` };
+  return major >= 4
+    ? { ok: true, why: '' }
+    : { ok: false, why: `kubectl's kustomize is ${version || 'unknown'}, older than v4; install kubectl 1.21 or later` };
 }
 const kubectl = kubectlKustomize();
 const hasKubectl = kubectl.ok;
@@ -93,7 +101,9 @@ describe('the schema check itself', () => {
   it('reports a misspelt Istio field and a kind it has no schema for', () => {
     const policy = documents(readFileSync(join(DEPLOY, 'base/istio-authorization-policy.yaml'), 'utf8'))[0] as Manifest;
     const text = JSON.stringify(policy).replace('"notValues"', '"notValue"');
-    expect(problemsOf(JSON.parse(text) as Manifest)).toEqual(['AuthorizationPolicy/kfp-graph: spec.rules[1].when[0].notValue: unknown field "spec.rules[1].when[0].notValue"']);
+    expect(problemsOf(JSON.parse(text) as Manifest)).toEqual([
+      'AuthorizationPolicy/kfp-graph: spec.rules[1].when[0].notValue: unknown field "spec.rules[1].when[0].notValue"',
+    ]);
     expect(problemsOf({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'x' } })).toEqual([
       'example.com/v1 Gadget: no schema (add it to the OpenAPI fixtures or test/support/mesh-shapes.ts)',
     ]);
@@ -120,7 +130,9 @@ describe('every YAML file under deploy/, as written', () => {
 
 /** The value at a dotted path (`spec.template.spec.containers.0.ports`) of a rendered object. */
 function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 function list(value: unknown, path: string): readonly unknown[] {
@@ -139,7 +151,16 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
   it.each(OVERLAYS)('%s: every object is valid against its schema', (overlay) => {
     const objects = rendered.get(overlay) ?? [];
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      expect.arrayContaining(['AuthorizationPolicy', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'PeerAuthentication', 'PodDisruptionBudget', 'Service', 'VirtualService']),
+      expect.arrayContaining([
+        'AuthorizationPolicy',
+        'ConfigMap',
+        'Deployment',
+        'NetworkPolicy',
+        'PeerAuthentication',
+        'PodDisruptionBudget',
+        'Service',
+        'VirtualService',
+      ]),
     );
     expect(objects.flatMap((o) => problemsOf(o))).toEqual([]);
   });
@@ -176,7 +197,11 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
     expect(at(container, 'securityContext.readOnlyRootFilesystem')).toBe(true);
     // The pod runs as the image's own user (the Dockerfile's USER), never as root.
     const user = /^USER (\d+):(\d+)$/m.exec(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
-    expect(at(deployment, 'spec.template.spec.securityContext')).toMatchObject({ runAsNonRoot: true, runAsUser: Number(user?.[1]), runAsGroup: Number(user?.[2]) });
+    expect(at(deployment, 'spec.template.spec.securityContext')).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: Number(user?.[1]),
+      runAsGroup: Number(user?.[2]),
+    });
     expect(at(container, 'resources.requests.memory')).toBeDefined();
     expect(at(container, 'resources.limits.memory')).toBeDefined();
     expect(at(container, 'startupProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
@@ -214,7 +239,9 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
     // The principal KFP's ml-pipeline-ui policy trusts for the gateway, and KFP's UI service account.
     const upstream = documents(readFileSync(join(UPSTREAM_FIXTURES, 'kubeflow-istio/kfp-istio-authorization-config.yaml'), 'utf8'));
     const gateway = at(find(upstream, 'AuthorizationPolicy', 'ml-pipeline-ui'), 'spec.rules.0.from.0.source.principals.0');
-    const kfpUi = list(find(upstream, 'AuthorizationPolicy', 'ml-pipeline'), 'spec.rules.0.from.0.source.principals').find((p) => String(p).endsWith('/sa/ml-pipeline-ui'));
+    const kfpUi = list(find(upstream, 'AuthorizationPolicy', 'ml-pipeline'), 'spec.rules.0.from.0.source.principals').find((p) =>
+      String(p).endsWith('/sa/ml-pipeline-ui'),
+    );
     expect(gateway).toBe('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
     expect(trusted).toEqual({ from: [{ source: { principals: [gateway, kfpUi] } }] });
     // Everyone else: only requests carrying neither header, written exactly as KFP's rule for ml-pipeline.
@@ -231,8 +258,18 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
     expect(at(config, 'data.KFP_MODE')).toBe('kfp');
     expect(at(config, 'data.KFP_API_URL')).toBe('http://ml-pipeline.kubeflow:8888');
     const env = list(find(objects, 'Deployment'), 'spec.template.spec.containers.0.env');
-    expect(env.map((e) => at(e, 'name')).sort()).toEqual(['DATABASE_URL', 'KFP_DATABASE_URL', 'LEADER_ELECTION_NAMESPACE', 'METADATA_DATABASE_URL', 'POD_NAME']);
-    const from = (name: string) => at(env.find((e) => at(e, 'name') === name), 'valueFrom');
+    expect(env.map((e) => at(e, 'name')).sort()).toEqual([
+      'DATABASE_URL',
+      'KFP_DATABASE_URL',
+      'LEADER_ELECTION_NAMESPACE',
+      'METADATA_DATABASE_URL',
+      'POD_NAME',
+    ]);
+    const from = (name: string) =>
+      at(
+        env.find((e) => at(e, 'name') === name),
+        'valueFrom',
+      );
     expect(from('KFP_DATABASE_URL')).toEqual({ secretKeyRef: { name: 'kfp-graph-kfp-db', key: 'mlpipeline-url' } });
     expect(from('METADATA_DATABASE_URL')).toEqual({ secretKeyRef: { name: 'kfp-graph-kfp-db', key: 'metadb-url' } });
     const toKfp = find(objects, 'AuthorizationPolicy', 'ml-pipeline-from-kfp-graph');

@@ -16,7 +16,15 @@ describe('npm start', () => {
       cwd: REPO,
       detached: true, // its own process group, so the test can see every process it started
       // npm's update notice would be an unrelated line on stderr.
-      env: { ...process.env, npm_config_update_notifier: 'false', PORT: '0', DATABASE_URL: 'sqlite::memory:', EMULATOR_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      env: {
+        ...process.env,
+        npm_config_update_notifier: 'false',
+        PORT: '0',
+        DATABASE_URL: 'sqlite::memory:',
+        EMULATOR_PORT: '0',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'development',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pgid = npm.pid as number;

@@ -39,7 +39,10 @@ const matrix: readonly [string, string, readonly string[], string, boolean, bool
 
 describe('SubjectAccessReview on the demo seed', () => {
   it.each(matrix)('%s: %s in %s', async (_who, user, groups, namespace, mayGet, mayCreate) => {
-    for (const [verb, expected] of [['get', mayGet], ['create', mayCreate]] as const) {
+    for (const [verb, expected] of [
+      ['get', mayGet],
+      ['create', mayCreate],
+    ] as const) {
       const review = await asKfp.authz.createSubjectAccessReview({
         body: {
           spec: { user, groups: [...groups], resourceAttributes: { group: 'pipelines.kubeflow.org', version: 'v1beta1', resource: 'runs', verb, namespace } },
@@ -60,9 +63,12 @@ describe('SelfSubjectAccessReview and request authorization', () => {
   it('answers for the caller', async () => {
     const kc = kubeConfigFor(emu, emu.issueToken('alice', 'default-viewer'));
     const authz = kc.makeApiClient(AuthorizationV1Api);
-    const ask = async (verb: string) => (await authz.createSelfSubjectAccessReview({
-      body: { spec: { resourceAttributes: { group: 'pipelines.kubeflow.org', resource: 'runs', verb, namespace: 'alice' } } },
-    })).status?.allowed;
+    const ask = async (verb: string) =>
+      (
+        await authz.createSelfSubjectAccessReview({
+          body: { spec: { resourceAttributes: { group: 'pipelines.kubeflow.org', resource: 'runs', verb, namespace: 'alice' } } },
+        })
+      ).status?.allowed;
     expect(await ask('get')).toBe(true);
     expect(await ask('create')).toBe(false);
   });
@@ -75,7 +81,8 @@ describe('SelfSubjectAccessReview and request authorization', () => {
     expect(denied.status).toMatchObject({
       reason: 'Forbidden',
       code: 403,
-      message: 'workflows.argoproj.io is forbidden: User "system:serviceaccount:alice:default-editor" cannot list resource "workflows" in API group "argoproj.io" in the namespace "bob"',
+      message:
+        'workflows.argoproj.io is forbidden: User "system:serviceaccount:alice:default-editor" cannot list resource "workflows" in API group "argoproj.io" in the namespace "bob"',
     });
     const anonymous = kubeConfigFor(emu, 'not-a-token').makeApiClient(CoreV1Api);
     expect((await failure(anonymous.listNamespace())).code).toBe(401);
@@ -98,7 +105,10 @@ describe('TokenRequest and TokenReview', () => {
     expect(ok.status).toMatchObject({
       authenticated: true,
       audiences: ['pipelines.kubeflow.org'],
-      user: { username: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated'] },
+      user: {
+        username: 'system:serviceaccount:alice:default-editor',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated'],
+      },
     });
     expect(ok.status?.user?.uid).toMatch(/\S/);
 
@@ -125,8 +135,12 @@ describe('TokenRequest and TokenReview', () => {
     await core.createNamespacedServiceAccount({ namespace: 'bob', body: { metadata: { name: 'short-lived' } } });
     const doomed = emu.issueToken('bob', 'short-lived', ['pipelines.kubeflow.org']);
     await core.deleteNamespacedServiceAccount({ namespace: 'bob', name: 'short-lived' });
-    expect((await asKfp.authn.createTokenReview({ body: { spec: { token: doomed, audiences: ['pipelines.kubeflow.org'] } } })).status?.authenticated).toBe(false);
-    const tooShort = await failure(core.createNamespacedServiceAccountToken({ namespace: 'bob', name: 'default-viewer', body: { spec: { audiences: [], expirationSeconds: 60 } } }));
+    expect((await asKfp.authn.createTokenReview({ body: { spec: { token: doomed, audiences: ['pipelines.kubeflow.org'] } } })).status?.authenticated).toBe(
+      false,
+    );
+    const tooShort = await failure(
+      core.createNamespacedServiceAccountToken({ namespace: 'bob', name: 'default-viewer', body: { spec: { audiences: [], expirationSeconds: 60 } } }),
+    );
     expect(tooShort.code).toBe(422);
   });
 });

@@ -47,7 +47,15 @@ describe('Workflows through @kubernetes/client-node', () => {
     expect(merged.metadata?.generation).toBe(2);
 
     const jsonPatched = (await custom.patchNamespacedCustomObject(
-      { ...wf, namespace: 'alice', name, body: [{ op: 'replace', path: '/spec/entrypoint', value: 'hello-world' }, { op: 'remove', path: '/metadata/labels/team' }] },
+      {
+        ...wf,
+        namespace: 'alice',
+        name,
+        body: [
+          { op: 'replace', path: '/spec/entrypoint', value: 'hello-world' },
+          { op: 'remove', path: '/metadata/labels/team' },
+        ],
+      },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     )) as Obj;
     expect(jsonPatched.spec).toMatchObject({ entrypoint: 'hello-world' });
@@ -70,11 +78,19 @@ describe('Workflows through @kubernetes/client-node', () => {
   it('refuses a second object of the same name (409 AlreadyExists), a stale update (409 Conflict) and a missing namespace (404)', async () => {
     const body = { ...helloWorld, metadata: { name: 'fixed-name' } };
     const first = (await custom.createNamespacedCustomObject({ ...wf, namespace: 'bob', body })) as Obj;
-    expect((await failure(custom.createNamespacedCustomObject({ ...wf, namespace: 'bob', body }))).status).toMatchObject({ reason: 'AlreadyExists', code: 409 });
+    expect((await failure(custom.createNamespacedCustomObject({ ...wf, namespace: 'bob', body }))).status).toMatchObject({
+      reason: 'AlreadyExists',
+      code: 409,
+    });
     // A replace that changes nothing keeps the resourceVersion, as kube-apiserver skips no-op writes.
     const same = (await custom.replaceNamespacedCustomObject({ ...wf, namespace: 'bob', name: 'fixed-name', body: first })) as Obj;
     expect(same.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
-    await custom.replaceNamespacedCustomObject({ ...wf, namespace: 'bob', name: 'fixed-name', body: { ...first, metadata: { ...first.metadata, labels: { v: '2' } } } });
+    await custom.replaceNamespacedCustomObject({
+      ...wf,
+      namespace: 'bob',
+      name: 'fixed-name',
+      body: { ...first, metadata: { ...first.metadata, labels: { v: '2' } } },
+    });
     const stale = await failure(custom.replaceNamespacedCustomObject({ ...wf, namespace: 'bob', name: 'fixed-name', body: first }));
     expect(stale.status).toMatchObject({ reason: 'Conflict', code: 409 });
     const nowhere = await failure(custom.createNamespacedCustomObject({ ...wf, namespace: 'no-such-ns', body }));
@@ -82,16 +98,28 @@ describe('Workflows through @kubernetes/client-node', () => {
   });
 
   it('answers an invalid Workflow with 422 Invalid and field paths', async () => {
-    const bad = { ...helloWorld, metadata: { name: 'bad' }, spec: { entrypoint: 1, parallelism: 'two', templates: [{ name: 't', container: { image: 'x', ports: [{}] } }] } };
+    const bad = {
+      ...helloWorld,
+      metadata: { name: 'bad' },
+      spec: { entrypoint: 1, parallelism: 'two', templates: [{ name: 't', container: { image: 'x', ports: [{}] } }] },
+    };
     const { code, status } = await failure(custom.createNamespacedCustomObject({ ...wf, namespace: 'alice', body: bad }));
     expect(code).toBe(422);
-    expect(status).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, details: { name: 'bad', group: 'argoproj.io', kind: 'Workflow' } });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Invalid',
+      code: 422,
+      details: { name: 'bad', group: 'argoproj.io', kind: 'Workflow' },
+    });
     const causes = (status.details as { causes: { field: string; message: string }[] }).causes;
-    expect(causes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ field: 'spec.parallelism', message: 'Invalid value: "string": spec.parallelism in body must be of type integer: "string"' }),
-      expect.objectContaining({ field: 'spec.entrypoint' }),
-      expect.objectContaining({ field: 'spec.templates[0].container.ports[0].containerPort', message: 'Required value' }),
-    ]));
+    expect(causes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'spec.parallelism', message: 'Invalid value: "string": spec.parallelism in body must be of type integer: "string"' }),
+        expect.objectContaining({ field: 'spec.entrypoint' }),
+        expect.objectContaining({ field: 'spec.templates[0].container.ports[0].containerPort', message: 'Required value' }),
+      ]),
+    );
     expect(String(status.message)).toMatch(/^Workflow.argoproj.io "bad" is invalid: \[/);
   });
 
@@ -102,7 +130,9 @@ describe('Workflows through @kubernetes/client-node', () => {
     }
     const even = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', labelSelector: 'batch=p,parity in (even)' })) as { items: Obj[] };
     expect(even.items.map((o) => o.metadata?.name)).toEqual(['page-0', 'page-2', 'page-4']);
-    const notOdd = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', labelSelector: 'parity!=odd,!missing,batch' })) as { items: Obj[] };
+    const notOdd = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', labelSelector: 'parity!=odd,!missing,batch' })) as {
+      items: Obj[];
+    };
     expect(notOdd.items).toHaveLength(3);
     const byName = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', fieldSelector: 'metadata.name=page-3' })) as { items: Obj[] };
     expect(byName.items.map((o) => o.metadata?.name)).toEqual(['page-3']);
@@ -111,7 +141,10 @@ describe('Workflows through @kubernetes/client-node', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', labelSelector: 'batch=p', limit: 2, _continue: token })) as { items: Obj[]; metadata: { continue?: string; resourceVersion: string } };
+      const page = (await custom.listNamespacedCustomObject({ ...wf, namespace: 'ml-research', labelSelector: 'batch=p', limit: 2, _continue: token })) as {
+        items: Obj[];
+        metadata: { continue?: string; resourceVersion: string };
+      };
       expect(page.metadata.resourceVersion).toMatch(/^\d+$/);
       names.push(...page.items.map((o) => o.metadata?.name ?? ''));
       token = page.metadata.continue;
@@ -137,7 +170,10 @@ describe('Workflows through @kubernetes/client-node', () => {
     });
     const body = { ...helloWorld, metadata: { name: 'watched' } };
     await custom.createNamespacedCustomObject({ ...wf, namespace: 'bob', body });
-    await custom.patchNamespacedCustomObject({ ...wf, namespace: 'bob', name: 'watched', body: { metadata: { labels: { x: 'y' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObject(
+      { ...wf, namespace: 'bob', name: 'watched', body: { metadata: { labels: { x: 'y' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await custom.deleteNamespacedCustomObject({ ...wf, namespace: 'bob', name: 'watched' });
     await done;
     expect(events).toEqual(['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
@@ -146,8 +182,11 @@ describe('Workflows through @kubernetes/client-node', () => {
   it('informer (ListWatch) keeps a cache in step', async () => {
     const kc = kubeConfigFor(emu);
     const api = kc.makeApiClient(CustomObjectsApi);
-    const informer = makeInformer<Obj>(kc, '/apis/argoproj.io/v1alpha1/namespaces/ml-research/workflows',
-      () => api.listNamespacedCustomObject({ ...wf, namespace: 'ml-research' }) as Promise<never>);
+    const informer = makeInformer<Obj>(
+      kc,
+      '/apis/argoproj.io/v1alpha1/namespaces/ml-research/workflows',
+      () => api.listNamespacedCustomObject({ ...wf, namespace: 'ml-research' }) as Promise<never>,
+    );
     const added = new Promise<void>((resolve) => informer.on('add', (o) => o.metadata?.name === 'informed' && resolve()));
     await informer.start();
     expect(informer.list().length).toBeGreaterThan(0);
@@ -159,13 +198,32 @@ describe('Workflows through @kubernetes/client-node', () => {
 
   it('Profile status subresource: /status writes only status, the main resource ignores status', async () => {
     const profiles = { group: 'kubeflow.org', version: 'v1', plural: 'profiles' } as const;
-    const created = (await custom.createClusterCustomObject({ ...profiles, body: { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'team-x' }, spec: { owner: { kind: 'User', name: 'x@example.com' } }, status: { conditions: [{ type: 'Ready' }] } } })) as Obj;
+    const created = (await custom.createClusterCustomObject({
+      ...profiles,
+      body: {
+        apiVersion: 'kubeflow.org/v1',
+        kind: 'Profile',
+        metadata: { name: 'team-x' },
+        spec: { owner: { kind: 'User', name: 'x@example.com' } },
+        status: { conditions: [{ type: 'Ready' }] },
+      },
+    })) as Obj;
     expect(created.status).toBeUndefined();
-    const viaStatus = (await custom.patchClusterCustomObjectStatus({ ...profiles, name: 'team-x', body: { status: { conditions: [{ type: 'Ready', status: 'True' }] }, spec: { owner: { kind: 'User', name: 'evil@example.com' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))) as Obj;
+    const viaStatus = (await custom.patchClusterCustomObjectStatus(
+      {
+        ...profiles,
+        name: 'team-x',
+        body: { status: { conditions: [{ type: 'Ready', status: 'True' }] }, spec: { owner: { kind: 'User', name: 'evil@example.com' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )) as Obj;
     expect(viaStatus.status).toEqual({ conditions: [{ type: 'Ready', status: 'True' }] });
     expect(viaStatus.spec).toMatchObject({ owner: { name: 'x@example.com' } });
     expect(viaStatus.metadata?.generation).toBe(1);
-    const viaMain = (await custom.patchClusterCustomObject({ ...profiles, name: 'team-x', body: { status: { conditions: [] }, spec: { owner: { kind: 'User', name: 'y@example.com' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))) as Obj;
+    const viaMain = (await custom.patchClusterCustomObject(
+      { ...profiles, name: 'team-x', body: { status: { conditions: [] }, spec: { owner: { kind: 'User', name: 'y@example.com' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )) as Obj;
     expect(viaMain.status).toEqual({ conditions: [{ type: 'Ready', status: 'True' }] });
     expect(viaMain.metadata?.generation).toBe(2);
     const v1beta1 = (await custom.getClusterCustomObject({ group: 'kubeflow.org', version: 'v1beta1', plural: 'profiles', name: 'team-x' })) as Obj;
@@ -180,8 +238,12 @@ describe('watch resumption', () => {
       const core = kubeConfigFor(small).makeApiClient(CoreV1Api);
       for (let i = 0; i < 10; i++) await core.createNamespacedConfigMap({ namespace: 'alice', body: { metadata: { name: `cm-${i}` } } });
       const event = await new Promise<{ type: string; obj: Record<string, unknown> }>((resolve, reject) => {
-        void new Watch(kubeConfigFor(small)).watch('/api/v1/namespaces/alice/configmaps', { resourceVersion: '2' },
-          (type, obj: Record<string, unknown>) => resolve({ type, obj }), (err: unknown) => err && reject(err));
+        void new Watch(kubeConfigFor(small)).watch(
+          '/api/v1/namespaces/alice/configmaps',
+          { resourceVersion: '2' },
+          (type, obj: Record<string, unknown>) => resolve({ type, obj }),
+          (err: unknown) => err && reject(err),
+        );
       });
       expect(event.type).toBe('ERROR');
       expect(event.obj).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -194,8 +256,12 @@ describe('watch resumption', () => {
     const quick = await startDemoEmulator({ bookmarkIntervalMs: 50 });
     try {
       const type = await new Promise<string>((resolve) => {
-        void new Watch(kubeConfigFor(quick)).watch('/api/v1/namespaces/alice/configmaps', { allowWatchBookmarks: true, resourceVersion: '1' },
-          (t: string) => t === 'BOOKMARK' && resolve(t), () => undefined);
+        void new Watch(kubeConfigFor(quick)).watch(
+          '/api/v1/namespaces/alice/configmaps',
+          { allowWatchBookmarks: true, resourceVersion: '1' },
+          (t: string) => t === 'BOOKMARK' && resolve(t),
+          () => undefined,
+        );
       });
       expect(type).toBe('BOOKMARK');
     } finally {

@@ -35,12 +35,22 @@ describe('validateObject', () => {
       spec: { mode: 'c', replicas: 'two', port: 1.5, items: [{ name: 'ok' }, {}], labels: { a: 1 } },
     });
     expect(result.valid).toBe(false);
-    expect(result.causes).toEqual(expect.arrayContaining([
-      { reason: 'FieldValueNotSupported', field: 'spec.mode', message: 'Unsupported value: "c": supported values: "a", "b"' },
-      { reason: 'FieldValueTypeInvalid', field: 'spec.replicas', message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"' },
-      { reason: 'FieldValueRequired', field: 'spec.items[1].name', message: 'Required value' },
-      { reason: 'FieldValueTypeInvalid', field: 'spec.labels[a]', message: 'Invalid value: "integer": spec.labels[a] in body must be of type string: "integer"' },
-    ]));
+    expect(result.causes).toEqual(
+      expect.arrayContaining([
+        { reason: 'FieldValueNotSupported', field: 'spec.mode', message: 'Unsupported value: "c": supported values: "a", "b"' },
+        {
+          reason: 'FieldValueTypeInvalid',
+          field: 'spec.replicas',
+          message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+        },
+        { reason: 'FieldValueRequired', field: 'spec.items[1].name', message: 'Required value' },
+        {
+          reason: 'FieldValueTypeInvalid',
+          field: 'spec.labels[a]',
+          message: 'Invalid value: "integer": spec.labels[a] in body must be of type string: "integer"',
+        },
+      ]),
+    );
     expect(result.causes.some((c) => c.field === 'spec.port')).toBe(true);
   });
 
@@ -59,10 +69,17 @@ describe('validateObject', () => {
       const result = validateObject(wfSchema, doc);
       expect(result.causes, file).toEqual([]);
     }
-    const broken = validateObject(wfSchema, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: {}, spec: { templates: [{ name: 't', container: { image: 'busybox', ports: [{}] } }], parallelism: 'x' } });
-    expect(broken.causes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ field: 'spec.parallelism', reason: 'FieldValueTypeInvalid' }),
-      expect.objectContaining({ field: 'spec.templates[0].container.ports[0].containerPort', message: 'Required value' }),
-    ]));
+    const broken = validateObject(wfSchema, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: {},
+      spec: { templates: [{ name: 't', container: { image: 'busybox', ports: [{}] } }], parallelism: 'x' },
+    });
+    expect(broken.causes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'spec.parallelism', reason: 'FieldValueTypeInvalid' }),
+        expect.objectContaining({ field: 'spec.templates[0].container.ports[0].containerPort', message: 'Required value' }),
+      ]),
+    );
   });
 });

@@ -23,20 +23,24 @@ interface Answer {
 
 function call(method: string, path: string, headers: Record<string, string | string[]>, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${emu.url}${path}`, { method, ca: emu.caPem, headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let parsed: Record<string, unknown>;
-        try {
-          parsed = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          parsed = { text };
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
+    const req = request(
+      `${emu.url}${path}`,
+      { method, ca: emu.caPem, headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let parsed: Record<string, unknown>;
+          try {
+            parsed = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            parsed = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -54,9 +58,15 @@ async function canI(headers: Record<string, string | string[]>, verb: string, na
 }
 
 beforeAll(async () => {
-  const kfpRoles = RBAC_FIXTURE_FILES.filter((f) => f.includes('cluster-roles')).flatMap((f) => readYamlDocuments(join(UPSTREAM_KUBERNETES, 'kfp-multi-user-rbac', f)));
+  const kfpRoles = RBAC_FIXTURE_FILES.filter((f) => f.includes('cluster-roles')).flatMap((f) =>
+    readYamlDocuments(join(UPSTREAM_KUBERNETES, 'kfp-multi-user-rbac', f)),
+  );
   const binding = (ns: string, name: string, role: string, subject: Record<string, string>) => ({
-    apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects: [subject],
+    apiVersion: `${RBAC}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, namespace: ns },
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
+    subjects: [subject],
   });
   emu = await startEmulator({
     seed: [
@@ -80,9 +90,26 @@ beforeAll(async () => {
           { apiGroups: [''], resources: ['groups'], verbs: ['impersonate'], resourceNames: ['research-readers'] },
         ],
       },
-      { apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name: 'impersonate-tenants' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'impersonate-tenants' }, subjects: [{ kind: 'ServiceAccount', name: 'impersonator', namespace: 'ops' }] },
-      { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name: 'impersonate-default-editor', namespace: 'alice' }, roleRef: { apiGroup: RBAC, kind: 'Role', name: 'impersonate-default-editor' }, subjects: [{ kind: 'ServiceAccount', name: 'impersonator', namespace: 'ops' }] },
-      { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: { name: 'impersonate-default-editor', namespace: 'alice' }, rules: [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'], resourceNames: ['default-editor'] }] },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'impersonate-tenants' },
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'impersonate-tenants' },
+        subjects: [{ kind: 'ServiceAccount', name: 'impersonator', namespace: 'ops' }],
+      },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'RoleBinding',
+        metadata: { name: 'impersonate-default-editor', namespace: 'alice' },
+        roleRef: { apiGroup: RBAC, kind: 'Role', name: 'impersonate-default-editor' },
+        subjects: [{ kind: 'ServiceAccount', name: 'impersonator', namespace: 'ops' }],
+      },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'Role',
+        metadata: { name: 'impersonate-default-editor', namespace: 'alice' },
+        rules: [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'], resourceNames: ['default-editor'] }],
+      },
     ],
   });
   impersonator = emu.issueToken('ops', 'impersonator');
@@ -92,13 +119,16 @@ afterAll(async () => emu?.close());
 describe('bootstrap policy', () => {
   it('holds system:basic-user, system:discovery and system:public-info-viewer with their bindings, though the seed had none', async () => {
     const admin = bearer(emu.adminToken);
-    const subjects = async (name: string) => ((await call('GET', `/apis/${RBAC}/v1/clusterrolebindings/${name}`, admin)).body['subjects'] as { name: string }[]).map((s) => s.name);
+    const subjects = async (name: string) =>
+      ((await call('GET', `/apis/${RBAC}/v1/clusterrolebindings/${name}`, admin)).body.subjects as { name: string }[]).map((s) => s.name);
     expect(await subjects('system:basic-user')).toEqual(['system:authenticated']);
     expect(await subjects('system:discovery')).toEqual(['system:authenticated']);
     expect(await subjects('system:public-info-viewer')).toEqual(['system:authenticated', 'system:unauthenticated']);
     expect(await subjects('cluster-admin')).toEqual(['system:masters']);
     const discovery = await call('GET', `/apis/${RBAC}/v1/clusterroles/system:discovery`, admin);
-    expect(discovery.body['rules']).toEqual([expect.objectContaining({ nonResourceURLs: expect.arrayContaining(['/api', '/api/*', '/apis', '/apis/*', '/openapi/*', '/version']), verbs: ['get'] })]);
+    expect(discovery.body.rules).toEqual([
+      expect.objectContaining({ nonResourceURLs: expect.arrayContaining(['/api', '/api/*', '/apis', '/apis/*', '/openapi/*', '/version']), verbs: ['get'] }),
+    ]);
   });
 
   it('without credentials a request is system:anonymous: /version and /healthz yes, discovery and resources 403; a bad token 401', async () => {
@@ -107,7 +137,7 @@ describe('bootstrap policy', () => {
     expect((await call('GET', '/apis', {})).status).toBe(403);
     const namespaces = await call('GET', '/api/v1/namespaces', {});
     expect(namespaces.status).toBe(403);
-    expect(namespaces.body['message']).toContain('User "system:anonymous" cannot list resource "namespaces"');
+    expect(namespaces.body.message).toContain('User "system:anonymous" cannot list resource "namespaces"');
     expect((await call('GET', '/version', bearer('not-a-token'))).status).toBe(401);
   });
 
@@ -115,7 +145,7 @@ describe('bootstrap policy', () => {
     const sa = bearer(emu.issueToken('alice', 'default-editor'));
     expect((await call('GET', '/apis', sa)).status).toBe(200);
     expect((await call('GET', `/apis/${KFP}/v1beta1`, sa)).status).toBe(200);
-    expect((await canI(sa, 'create', 'alice')).body['status']).toMatchObject({ allowed: true });
+    expect((await canI(sa, 'create', 'alice')).body.status).toMatchObject({ allowed: true });
   });
 });
 
@@ -123,35 +153,47 @@ describe('impersonation (Impersonate-User / Impersonate-Group)', () => {
   it('is answered for the impersonated user: the owner may create runs, a viewer may not', async () => {
     const self = await canI(bearer(impersonator), 'create', 'alice');
     expect(self.status).toBe(201);
-    expect(self.body['status']).toMatchObject({ allowed: false });
+    expect(self.body.status).toMatchObject({ allowed: false });
     const owner = await canI({ ...bearer(impersonator), 'impersonate-user': 'alice@example.com' }, 'create', 'alice');
     expect(owner.status).toBe(201);
-    expect(owner.body['status']).toMatchObject({ allowed: true });
+    expect(owner.body.status).toMatchObject({ allowed: true });
     const viewer = await canI({ ...bearer(impersonator), 'impersonate-user': 'bob@example.com' }, 'create', 'alice');
-    expect(viewer.body['status']).toMatchObject({ allowed: false });
-    expect((await canI({ ...bearer(impersonator), 'impersonate-user': 'bob@example.com' }, 'get', 'alice')).body['status']).toMatchObject({ allowed: true });
+    expect(viewer.body.status).toMatchObject({ allowed: false });
+    expect((await canI({ ...bearer(impersonator), 'impersonate-user': 'bob@example.com' }, 'get', 'alice')).body.status).toMatchObject({ allowed: true });
   });
 
   it('the impersonated user reads discovery (kubectl resolves runs.pipelines.kubeflow.org first) and is who SelfSubjectReview says', async () => {
     const asAlice = { ...bearer(impersonator), 'impersonate-user': 'alice@example.com' };
     expect((await call('GET', '/apis', asAlice)).status).toBe(200);
-    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', asAlice, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-    expect(whoami.body['status']).toEqual({ userInfo: { username: 'alice@example.com', groups: ['system:authenticated'] } });
+    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', asAlice, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    expect(whoami.body.status).toEqual({ userInfo: { username: 'alice@example.com', groups: ['system:authenticated'] } });
   });
 
   it('groups are impersonated too, each one checked: a group binding answers', async () => {
     const headers = { ...bearer(impersonator), 'impersonate-user': 'frank@example.com', 'impersonate-group': 'research-readers' };
-    expect((await canI(headers, 'list', 'alice')).body['status']).toMatchObject({ allowed: true });
-    expect((await canI({ ...bearer(impersonator), 'impersonate-user': 'frank@example.com' }, 'list', 'alice')).body['status']).toMatchObject({ allowed: false });
+    expect((await canI(headers, 'list', 'alice')).body.status).toMatchObject({ allowed: true });
+    expect((await canI({ ...bearer(impersonator), 'impersonate-user': 'frank@example.com' }, 'list', 'alice')).body.status).toMatchObject({
+      allowed: false,
+    });
     const admins = await canI({ ...headers, 'impersonate-group': ['research-readers', 'admins'] }, 'list', 'alice');
     expect(admins.status).toBe(403);
-    expect(admins.body['message']).toBe('groups "admins" is forbidden: User "system:serviceaccount:ops:impersonator" cannot impersonate resource "groups" in API group "" at the cluster scope');
+    expect(admins.body.message).toBe(
+      'groups "admins" is forbidden: User "system:serviceaccount:ops:impersonator" cannot impersonate resource "groups" in API group "" at the cluster scope',
+    );
   });
 
   it('needs the impersonate verb for that very user: anyone else is 403 Forbidden, worded as kube-apiserver', async () => {
     const denied = await canI({ ...bearer(impersonator), 'impersonate-user': 'admin@example.com' }, 'create', 'alice');
     expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({ kind: 'Status', reason: 'Forbidden', message: 'users "admin@example.com" is forbidden: User "system:serviceaccount:ops:impersonator" cannot impersonate resource "users" in API group "" at the cluster scope' });
+    expect(denied.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Forbidden',
+      message:
+        'users "admin@example.com" is forbidden: User "system:serviceaccount:ops:impersonator" cannot impersonate resource "users" in API group "" at the cluster scope',
+    });
     const tenant = bearer(emu.issueToken('alice', 'default-editor'));
     expect((await canI({ ...tenant, 'impersonate-user': 'alice@example.com' }, 'create', 'alice')).status).toBe(403);
     expect((await canI({ 'impersonate-user': 'alice@example.com' }, 'create', 'alice')).status).toBe(403);
@@ -159,12 +201,20 @@ describe('impersonation (Impersonate-User / Impersonate-Group)', () => {
 
   it('a service account is checked in its namespace and gets its service-account groups', async () => {
     const headers = { ...bearer(impersonator), 'impersonate-user': 'system:serviceaccount:alice:default-editor' };
-    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', headers, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-    expect(whoami.body['status']).toEqual({ userInfo: { username: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated'] } });
-    expect((await canI(headers, 'create', 'alice')).body['status']).toMatchObject({ allowed: true });
+    const whoami = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', headers, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    expect(whoami.body.status).toEqual({
+      userInfo: {
+        username: 'system:serviceaccount:alice:default-editor',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated'],
+      },
+    });
+    expect((await canI(headers, 'create', 'alice')).body.status).toMatchObject({ allowed: true });
     const other = await canI({ ...bearer(impersonator), 'impersonate-user': 'system:serviceaccount:alice:default-viewer' }, 'get', 'alice');
     expect(other.status).toBe(403);
-    expect(other.body['message']).toContain('cannot impersonate resource "serviceaccounts" in API group "" in the namespace "alice"');
+    expect(other.body.message).toContain('cannot impersonate resource "serviceaccounts" in API group "" in the namespace "alice"');
   });
 
   it('Impersonate-Group without Impersonate-User is 400', async () => {

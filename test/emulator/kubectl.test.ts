@@ -56,19 +56,22 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the emulator', () => {
 
   it('apply -f a Workflow, apply again unchanged, then get workflows -n alice', async () => {
     const manifest = join(dir, 'workflow.yaml');
-    writeFileSync(manifest, [
-      'apiVersion: argoproj.io/v1alpha1',
-      'kind: Workflow',
-      'metadata:',
-      '  name: hello-kubectl',
-      '  namespace: alice',
-      'spec:',
-      '  entrypoint: hello-world',
-      '  templates:',
-      '  - name: hello-world',
-      '    container: {image: busybox, command: [echo], args: ["hello world"]}',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Workflow',
+        'metadata:',
+        '  name: hello-kubectl',
+        '  namespace: alice',
+        'spec:',
+        '  entrypoint: hello-world',
+        '  templates:',
+        '  - name: hello-world',
+        '    container: {image: busybox, command: [echo], args: ["hello world"]}',
+        '',
+      ].join('\n'),
+    );
     const first = await kubectl('apply', '-f', manifest);
     expect(first.stderr).toBe('');
     expect(first.stdout.trim()).toBe('workflow.argoproj.io/hello-kubectl created');
@@ -92,7 +95,16 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the emulator', () => {
     expect(viewer.code).toBe(1);
     const viewerGet = await kubectl('auth', 'can-i', 'get', 'runs.pipelines.kubeflow.org', '-n', 'alice', '--as=bob@example.com');
     expect(viewerGet.stdout.trim()).toBe('yes');
-    const group = await kubectl('auth', 'can-i', 'list', 'runs.pipelines.kubeflow.org', '-n', 'ml-research', '--as=frank@example.com', '--as-group=research-readers');
+    const group = await kubectl(
+      'auth',
+      'can-i',
+      'list',
+      'runs.pipelines.kubeflow.org',
+      '-n',
+      'ml-research',
+      '--as=frank@example.com',
+      '--as-group=research-readers',
+    );
     expect(group.stdout.trim()).toBe('yes');
   });
 
@@ -109,8 +121,19 @@ describe.skipIf(!HAVE_KUBECTL)('kubectl against the emulator', () => {
     const RBAC = 'rbac.authorization.k8s.io';
     emu.apply([
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'support', namespace: 'kubeflow' } },
-      { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'impersonate-owners' }, rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: ['alice@example.com', 'bob@example.com'] }] },
-      { apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name: 'support-impersonates-owners' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'impersonate-owners' }, subjects: [{ kind: 'ServiceAccount', name: 'support', namespace: 'kubeflow' }] },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'ClusterRole',
+        metadata: { name: 'impersonate-owners' },
+        rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: ['alice@example.com', 'bob@example.com'] }],
+      },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'support-impersonates-owners' },
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'impersonate-owners' },
+        subjects: [{ kind: 'ServiceAccount', name: 'support', namespace: 'kubeflow' }],
+      },
     ]);
     const support = join(dir, 'support.kubeconfig');
     emu.writeKubeconfig(support, { token: emu.issueToken('kubeflow', 'support') });

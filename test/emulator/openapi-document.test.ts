@@ -31,7 +31,12 @@ describe('OpenApiDocument (Kubernetes OpenAPI v3, apps/v1)', () => {
   });
 
   it('reads IntOrString as integer-or-string and Quantity as string-or-number', () => {
-    const strategy = (port: unknown) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: {}, strategy: { rollingUpdate: { maxSurge: port } } } });
+    const strategy = (port: unknown) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { selector: {}, template: {}, strategy: { rollingUpdate: { maxSurge: port } } },
+    });
     expect(causesOf('apps/v1', 'Deployment', strategy(1))).toEqual([]);
     expect(causesOf('apps/v1', 'Deployment', strategy('25%'))).toEqual([]);
     expect(causesOf('apps/v1', 'Deployment', strategy(true)).map((c) => c.field)).toEqual(['spec.strategy.rollingUpdate.maxSurge']);

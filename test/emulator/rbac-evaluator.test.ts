@@ -21,7 +21,12 @@ function binding(name: string, namespace: string, role: string, subject: RoleBin
 }
 
 const policy: RbacPolicy = {
-  roles: [{ metadata: { name: 'cm-reader', namespace: 'alice' }, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['kfp-launcher'], verbs: ['get'] }] }],
+  roles: [
+    {
+      metadata: { name: 'cm-reader', namespace: 'alice' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['kfp-launcher'], verbs: ['get'] }],
+    },
+  ],
   clusterRoles,
   roleBindings: [
     binding('viewer', 'alice', 'kubeflow-view', [{ kind: 'User', name: 'viewer@example.com' }]),
@@ -32,7 +37,11 @@ const policy: RbacPolicy = {
     { metadata: { name: 'cm', namespace: 'alice' }, roleRef: { kind: 'Role', name: 'cm-reader' }, subjects: [{ kind: 'User', name: 'launcher' }] },
   ],
   clusterRoleBindings: [
-    { metadata: { name: 'ml-pipeline' }, roleRef: { kind: 'ClusterRole', name: 'ml-pipeline' }, subjects: [{ kind: 'ServiceAccount', name: 'ml-pipeline', namespace: 'kubeflow' }] },
+    {
+      metadata: { name: 'ml-pipeline' },
+      roleRef: { kind: 'ClusterRole', name: 'ml-pipeline' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ml-pipeline', namespace: 'kubeflow' }],
+    },
     { metadata: { name: 'no-namespace' }, roleRef: { kind: 'ClusterRole', name: 'kubeflow-admin' }, subjects: [{ kind: 'ServiceAccount', name: 'orphan' }] },
     { metadata: { name: 'health' }, roleRef: { kind: 'ClusterRole', name: 'healthz' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
   ],
@@ -44,7 +53,12 @@ const withHealthz: RbacPolicy = {
 
 const user = (username: string, groups: readonly string[] = ['system:authenticated']): UserInfo => ({ username, groups });
 const kfp = (verb: string, resource = 'runs', namespace = 'alice', name?: string): RequestAttributes => ({
-  kind: 'resource', verb, apiGroup: 'pipelines.kubeflow.org', resource, namespace, ...(name ? { name } : {}),
+  kind: 'resource',
+  verb,
+  apiGroup: 'pipelines.kubeflow.org',
+  resource,
+  namespace,
+  ...(name ? { name } : {}),
 });
 
 describe('aggregation of the real Kubeflow ClusterRoles', () => {
@@ -65,7 +79,10 @@ describe('authorize on the real roles', () => {
   it('kubeflow-view allows get runs but not create runs', () => {
     const viewer = user('viewer@example.com');
     const decision = authorize(policy, viewer, kfp('get'));
-    expect(decision).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "viewer/alice" of ClusterRole "kubeflow-view" to User "viewer@example.com"' });
+    expect(decision).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "viewer/alice" of ClusterRole "kubeflow-view" to User "viewer@example.com"',
+    });
     expect(authorize(policy, viewer, kfp('create')).allowed).toBe(false);
     expect(authorize(policy, viewer, kfp('readArtifact')).allowed).toBe(true);
     expect(authorize(policy, viewer, kfp('terminate')).allowed).toBe(false);
@@ -102,13 +119,24 @@ describe('authorize on the real roles', () => {
     const decision = authorize(policy, sa, { kind: 'resource', verb: 'create', apiGroup: 'argoproj.io', resource: 'workflows', namespace: 'bob' });
     expect(decision.reason).toBe('RBAC: allowed by ClusterRoleBinding "ml-pipeline" of ClusterRole "ml-pipeline" to ServiceAccount "ml-pipeline/kubeflow"');
     expect(authorize(policy, sa, { kind: 'resource', verb: 'create', apiGroup: 'authorization.k8s.io', resource: 'subjectaccessreviews' }).allowed).toBe(true);
-    expect(authorize(policy, sa, { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: 'bob', name: 'p' }).allowed).toBe(true);
-    expect(authorize(policy, sa, { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: 'bob', name: 'p' }).allowed).toBe(false);
+    expect(
+      authorize(policy, sa, { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: 'bob', name: 'p' }).allowed,
+    ).toBe(true);
+    expect(
+      authorize(policy, sa, { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: 'bob', name: 'p' }).allowed,
+    ).toBe(false);
   });
 
   it('resourceNames match only requests naming one of them (never list or create)', () => {
     const launcher = user('launcher');
-    const cm = (verb: string, name?: string, namespace = 'alice'): RequestAttributes => ({ kind: 'resource', verb, apiGroup: '', resource: 'configmaps', namespace, ...(name ? { name } : {}) });
+    const cm = (verb: string, name?: string, namespace = 'alice'): RequestAttributes => ({
+      kind: 'resource',
+      verb,
+      apiGroup: '',
+      resource: 'configmaps',
+      namespace,
+      ...(name ? { name } : {}),
+    });
     expect(authorize(policy, launcher, cm('get', 'kfp-launcher')).allowed).toBe(true);
     expect(authorize(policy, launcher, cm('get', 'other')).allowed).toBe(false);
     expect(authorize(policy, launcher, cm('list')).allowed).toBe(false);

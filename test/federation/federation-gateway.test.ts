@@ -42,7 +42,12 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
     const withLineage = runs.body.data?.namespace.runs.edges.find((e) => e.node.executions.length > 0);
     if (!withLineage) throw new Error('the demo data has no alice run with executions');
     ids.run = withLineage.node.id;
-    const detail = await typedGql(t, RunDetailDocument, { runId: ids.run, lineageOf: ids.run.length > 0 ? toGlobalId('Execution', 1) : '', depth: 1 }, { user: ALICE });
+    const detail = await typedGql(
+      t,
+      RunDetailDocument,
+      { runId: ids.run, lineageOf: ids.run.length > 0 ? toGlobalId('Execution', 1) : '', depth: 1 },
+      { user: ALICE },
+    );
     const run = detail.body.data?.run;
     const execution = run?.executions.find((e) => e.outputs.length > 0);
     if (!run || !execution?.outputs[0]) throw new Error('alice run detail incomplete');
@@ -71,7 +76,13 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
   describe('the subgraph SDL (_service)', () => {
     it('links federation v2, keys the five entity types and keeps @authz visible', () => {
       expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
-      for (const [type, key] of [['Namespace', 'name'], ['Experiment', 'id'], ['Run', 'id'], ['Artifact', 'id'], ['Execution', 'id']]) {
+      for (const [type, key] of [
+        ['Namespace', 'name'],
+        ['Experiment', 'id'],
+        ['Run', 'id'],
+        ['Artifact', 'id'],
+        ['Execution', 'id'],
+      ]) {
         expect(sdl).toMatch(new RegExp(`type ${type} implements Node[^{]*@key\\(fields: "${key}"\\)`));
       }
       expect(sdl).toContain('directive @authz(');
@@ -107,9 +118,9 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
       const res = await t.gql<EntitiesData>(ENTITY_QUERY, { r: representations() }, { user: ALICE });
       expect(res.body.errors).toBeUndefined();
       const entities = res.body.data?._entities ?? [];
-      expect(entities.map((e) => e?.['__typename'])).toEqual(['Run', 'Namespace', 'Experiment', 'Artifact', 'Execution']);
+      expect(entities.map((e) => e?.__typename)).toEqual(['Run', 'Namespace', 'Experiment', 'Artifact', 'Execution']);
       expect(entities[0]).toMatchObject({ id: ids.run, namespace: 'alice' });
-      expect(String(entities[3]?.['uri'])).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/alice\/v2\/artifacts\//);
+      expect(String(entities[3]?.uri)).toMatch(/^minio:\/\/mlpipeline\/private-artifacts\/alice\/v2\/artifacts\//);
     });
 
     it("gives a stranger null and NOT_FOUND for each of another tenant's entities, as node does", async () => {
@@ -129,7 +140,12 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
     it('refuses forged representations: non-entity types, a key of another type, made-up fields', async () => {
       const forged = [
         // A non-entity type with the fields its resolvers read: Apollo's default would hand it back as the parent.
-        { __typename: 'PipelineVersion', id: toGlobalId('PipelineVersion', ids.bobPipelineVersionLocal), localId: ids.bobPipelineVersionLocal, namespace: 'alice' },
+        {
+          __typename: 'PipelineVersion',
+          id: toGlobalId('PipelineVersion', ids.bobPipelineVersionLocal),
+          localId: ids.bobPipelineVersionLocal,
+          namespace: 'alice',
+        },
         { __typename: 'Viewer', user: 'admin@example.com', groups: ['system:masters'] },
         // An Artifact's ID presented as a Run.
         { __typename: 'Run', id: ids.artifact },
@@ -154,7 +170,7 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
         { user: ERIN },
       );
       expect(res.body.data?._entities[0]).toMatchObject({ id: ids.run, pipelineVersion: null });
-      expect(typeof res.body.data?._entities[0]?.['name']).toBe('string');
+      expect(typeof res.body.data?._entities[0]?.name).toBe('string');
       expect(res.body.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['_entities', 0, 'pipelineVersion']]]);
     });
   });
@@ -195,12 +211,14 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
         EVE,
       );
       expect(res.body.data?.featuredRun ?? null).toBeNull();
-      expect(res.body.errors?.some((e) => e.extensions?.['code'] === 'NOT_FOUND')).toBe(true);
+      expect(res.body.errors?.some((e) => e.extensions?.code === 'NOT_FOUND')).toBe(true);
       expect(JSON.stringify(res.body)).not.toMatch(/alice|baseline|tuning|SUCCEEDED/);
     });
 
     it('sends no identity when the gateway got none: kfp-graph refuses the entity fetch', async () => {
-      const res = await gateway.query<{ featuredRun: Record<string, unknown> | null }>('query ($id: ID!) { featuredRun(id: $id) { id name } }', { id: ids.run });
+      const res = await gateway.query<{ featuredRun: Record<string, unknown> | null }>('query ($id: ID!) { featuredRun(id: $id) { id name } }', {
+        id: ids.run,
+      });
       expect(res.body.data?.featuredRun ?? null).toBeNull();
       expect(res.body.errors?.length).toBeGreaterThan(0);
       expect(JSON.stringify(res.body)).not.toContain('alice');
@@ -213,7 +231,7 @@ describe('kfp-graph as a Federation v2 subgraph', () => {
         ERIN,
       );
       expect(res.body.data?.featuredRun).toMatchObject({ id: ids.run, ownerTeam: 'ml-platform', pipelineVersion: null });
-      expect(res.body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+      expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     });
   });
 });

@@ -18,7 +18,11 @@ export interface Subgraph {
 export interface RunningGateway {
   readonly url: string;
   readonly supergraphSdl: string;
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, userId?: string): Promise<{ readonly status: number; readonly body: GatewayResult<T> }>;
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    userId?: string,
+  ): Promise<{ readonly status: number; readonly body: GatewayResult<T> }>;
   close(): Promise<void>;
 }
 

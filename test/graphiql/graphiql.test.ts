@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  * GraphiQL in a real headless Chromium (Debian's `chromium`; .ci/run installs it). A missing browser fails the
  * test rather than skipping it: a GraphiQL that was never loaded is not a GraphiQL that works offline.
  */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -58,7 +58,9 @@ describe('GraphiQL in headless Chromium', () => {
 
     // The headers editor is open and holds the demo user's trusted header.
     const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
-    await expect.poll(async () => (await headersEditor.innerText()).replace(/\s+/g, ' '), { timeout: 10_000 }).toContain('"kubeflow-userid": "alice@example.com"');
+    await expect
+      .poll(async () => (await headersEditor.innerText()).replace(/\s+/g, ' '), { timeout: 10_000 })
+      .toContain('"kubeflow-userid": "alice@example.com"');
 
     await execute.click();
     const result = page.locator('.graphiql-response');

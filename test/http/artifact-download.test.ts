@@ -23,7 +23,17 @@ async function artifactWithUri(t: TestServer, namespace: string, uri: string): P
     runId,
     namespace,
     pipelineName: 'download-test',
-    executions: [{ key: `${runId}/make`, name: 'make', type: 'system.ContainerExecution', state: 'COMPLETE', createdAt: Date.now(), updatedAt: Date.now(), outputs: [{ uri, name: 'out', type: 'system.Dataset' }] }],
+    executions: [
+      {
+        key: `${runId}/make`,
+        name: 'make',
+        type: 'system.ContainerExecution',
+        state: 'COMPLETE',
+        createdAt: Date.now(),
+        updatedAt: Date.now(),
+        outputs: [{ uri, name: 'out', type: 'system.Dataset' }],
+      },
+    ],
   });
   const id = ids.artifactIds.get(uri) ?? [...ids.artifactIds.values()][0];
   if (id === undefined) throw new Error('no artifact recorded');
@@ -80,14 +90,18 @@ describe('Artifact.downloadUrl', () => {
 
   it('is null with FORBIDDEN for someone who may read the metadata but not readArtifact', async () => {
     const res = await t.gql<ArtifactData>(QUERY, { id: inside }, { user: 'erin@example.com' });
-    expect(res.body.data?.artifact).toEqual({ uri: 'minio://mlpipeline/private-artifacts/alice/v2/artifacts/download-test/run-1/make/out', downloadUrl: null, downloadUrlExpiresAt: null });
+    expect(res.body.data?.artifact).toEqual({
+      uri: 'minio://mlpipeline/private-artifacts/alice/v2/artifacts/download-test/run-1/make/out',
+      downloadUrl: null,
+      downloadUrlExpiresAt: null,
+    });
     expect(res.body.errors?.map((e) => [e.extensions?.code, e.path?.join('.')]).sort()).toEqual([
       ['FORBIDDEN', 'artifact.downloadUrl'],
       ['FORBIDDEN', 'artifact.downloadUrlExpiresAt'],
     ]);
   });
 
-  it("is NOT_FOUND (the artifact itself) for a stranger", async () => {
+  it('is NOT_FOUND (the artifact itself) for a stranger', async () => {
     const res = await t.gql<ArtifactData>(QUERY, { id: inside }, { user: 'eve@example.com' });
     expect(res.body.data?.artifact ?? null).toBeNull();
     expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -109,12 +123,14 @@ describe("Artifact.downloadUrl with KFP <= 2.14's shared layout", () => {
   let t: TestServer;
   let alices: string;
   beforeAll(async () => {
-    t = await startTestServer({ env: { ...S3_ENV, ARTIFACT_PREFIX_TEMPLATE: 'minio://mlpipeline/v2/artifacts/', DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: 'true' } });
+    t = await startTestServer({
+      env: { ...S3_ENV, ARTIFACT_PREFIX_TEMPLATE: 'minio://mlpipeline/v2/artifacts/', DANGEROUSLY_ALLOW_SHARED_ARTIFACT_PREFIX: 'true' },
+    });
     alices = await artifactWithUri(t, 'alice', 'minio://mlpipeline/v2/artifacts/download-test/run-3/make/out');
   });
   afterAll(async () => t?.close());
 
-  it('signs the shared layout for the artifact\'s own tenant and hides it from others', async () => {
+  it("signs the shared layout for the artifact's own tenant and hides it from others", async () => {
     const own = await t.gql<ArtifactData>(QUERY, { id: alices }, { user: 'alice@example.com' });
     expect(own.body.errors).toBeUndefined();
     expect(new URL(own.body.data?.artifact?.downloadUrl ?? '').pathname).toBe('/mlpipeline/v2/artifacts/download-test/run-3/make/out');

@@ -68,7 +68,7 @@ describe('formatError and the input', () => {
 describe('every answer carries one of ERROR_CODES', () => {
   const codeOf = (error: unknown) => {
     const wrapped = error instanceof GraphQLError ? error : new GraphQLError('x', { originalError: error as Error });
-    return formatError(wrapped.toJSON(), wrapped).extensions?.['code'];
+    return formatError(wrapped.toJSON(), wrapped).extensions?.code;
   };
 
   it('passes Apollo’s request-error codes, masks unknown ones (INTERNAL_SERVER_ERROR, a resolver’s own) as INTERNAL', () => {
@@ -81,7 +81,10 @@ describe('every answer carries one of ERROR_CODES', () => {
   it('classifies whose fault it is: the client’s, a dependency’s, or a bug', () => {
     expect(classifyError(new GraphQLError('x', { originalError: new NotFoundError('gone') }))).toEqual({ code: 'NOT_FOUND', severity: 'client' });
     expect(classifyError(new GraphQLError('x', { originalError: new UnavailableError('down') }))).toEqual({ code: 'UNAVAILABLE', severity: 'unavailable' });
-    expect(classifyError(new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))).toEqual({ code: 'GRAPHQL_PARSE_FAILED', severity: 'client' });
+    expect(classifyError(new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))).toEqual({
+      code: 'GRAPHQL_PARSE_FAILED',
+      severity: 'client',
+    });
     expect(classifyError(new GraphQLError('x', { originalError: new TypeError('bug') }))).toEqual({ code: 'INTERNAL', severity: 'internal' });
   });
 

@@ -37,11 +37,11 @@ const codes = (body: Body<unknown>): (string | undefined)[] => (body.errors ?? [
 describe('GraphQL over HTTP', () => {
   let t: TestServer;
   let base: string;
-  const get = <T,>(query: string, headers: Record<string, string>, variables?: Record<string, unknown>) => {
+  const get = <T>(query: string, headers: Record<string, string>, variables?: Record<string, unknown>) => {
     const params = new URLSearchParams({ query, ...(variables ? { variables: JSON.stringify(variables) } : {}) });
     return call<T>(`${t.url}?${params}`, { headers });
   };
-  const post = <T,>(body: unknown, headers: Record<string, string>) =>
+  const post = <T>(body: unknown, headers: Record<string, string>) =>
     call<T>(t.url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   beforeAll(async () => {
@@ -70,7 +70,10 @@ describe('GraphQL over HTTP', () => {
       const res = await get('mutation { createExperiment(input: { namespace: "alice", name: "via-get" }) { experiment { id } } }', { ...ALICE, ...JSON_TYPE });
       expect(res.status).toBe(405);
       expect(res.body.data).toBeUndefined();
-      const list = await post<{ namespace: { experiments: { nodes: { name: string }[] } } }>({ query: '{ namespace(name: "alice") { experiments(first: 100) { nodes { name } } } }' }, { ...ALICE, ...JSON_TYPE });
+      const list = await post<{ namespace: { experiments: { nodes: { name: string }[] } } }>(
+        { query: '{ namespace(name: "alice") { experiments(first: 100) { nodes { name } } } }' },
+        { ...ALICE, ...JSON_TYPE },
+      );
       expect(list.body.data?.namespace.experiments.nodes.map((n) => n.name)).not.toContain('via-get');
     });
 
@@ -94,7 +97,10 @@ describe('GraphQL over HTTP', () => {
     });
 
     it('refuses a simple text/plain POST (CSRF prevention)', async () => {
-      const res = await post({ query: 'mutation { createExperiment(input: { namespace: "alice", name: "csrf" }) { experiment { id } } }' }, { ...ALICE, 'content-type': 'text/plain' });
+      const res = await post(
+        { query: 'mutation { createExperiment(input: { namespace: "alice", name: "csrf" }) { experiment { id } } }' },
+        { ...ALICE, 'content-type': 'text/plain' },
+      );
       expect(res.status).toBe(400);
       expect(res.body.errors?.[0]?.message).toMatch(/Cross-Site Request Forgery/);
     });
@@ -127,7 +133,10 @@ describe('GraphQL over HTTP', () => {
     });
 
     it('variables that do not coerce: 400 with the spec media type', async () => {
-      const res = await post({ query: 'query ($n: String!) { namespace(name: $n) { name } }', variables: { n: 5 } }, { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE });
+      const res = await post(
+        { query: 'query ($n: String!) { namespace(name: $n) { name } }', variables: { n: 5 } },
+        { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE },
+      );
       expect(res.status).toBe(400);
       expect(codes(res.body)).toEqual(['BAD_USER_INPUT']);
     });
@@ -211,7 +220,8 @@ describe('GraphQL over HTTP', () => {
     it('counts page sizes given as variables (or their defaults) in the cost, not as 1', async () => {
       const wide = 'id name state createdAt description namespace serviceAccount createdBy scheduledAt finishedAt';
       const page = `runs(first: $f) { nodes { ${wide} experiment { id name runs(first: $f) { nodes { ${wide} } } } } }`;
-      const query = (signature: string) => `query Wide(${signature}) { ${Array.from({ length: 5 }, (_, i) => `n${i}: namespace(name: "alice") { ${page} }`).join(' ')} }`;
+      const query = (signature: string) =>
+        `query Wide(${signature}) { ${Array.from({ length: 5 }, (_, i) => `n${i}: namespace(name: "alice") { ${page} }`).join(' ')} }`;
       const cheap = await post({ query: query('$f: Int!'), variables: { f: 2 } }, { ...ALICE, ...JSON_TYPE, accept: SPEC_TYPE });
       expect(cheap.status).toBe(200);
       expect(cheap.body.errors).toBeUndefined();

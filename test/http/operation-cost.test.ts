@@ -29,7 +29,10 @@ describe('operationCost', () => {
     expect(costOf('query Q($l: Int) { namespace(name: "a") { runs(last: $l) { nodes { id } } } }', { l: 30 })).toBe(
       costOf('{ namespace(name: "a") { runs(last: 30) { nodes { id } } } }'),
     );
-    const spread = costOf('query Q($f: Int) { a: namespace(name: "a") { ...F } b: namespace(name: "b") { ...F } } fragment F on Namespace { runs(first: $f) { nodes { id } } }', { f: 40 });
+    const spread = costOf(
+      'query Q($f: Int) { a: namespace(name: "a") { ...F } b: namespace(name: "b") { ...F } } fragment F on Namespace { runs(first: $f) { nodes { id } } }',
+      { f: 40 },
+    );
     const single = costOf('query Q($f: Int) { a: namespace(name: "a") { ...F } } fragment F on Namespace { runs(first: $f) { nodes { id } } }', { f: 40 });
     expect(spread).toBe(2 * single);
     expect(costOf('{ __schema { types { name fields { name } } } }')).toBe(0);

@@ -40,7 +40,11 @@ describe('the README subscription example', () => {
     const file = join(OUT, 'watch.mts');
     writeFileSync(file, example.replace("'ws://localhost:4000/graphql'", `'${t.url.replace(/^http/, 'ws')}'`));
 
-    const listed = await t.gql<{ namespace: { runs: { nodes: { id: string; name: string }[] } } }>('{ namespace(name: "alice") { runs(first: 1) { nodes { id name } } } }', {}, { user: 'alice@example.com' });
+    const listed = await t.gql<{ namespace: { runs: { nodes: { id: string; name: string }[] } } }>(
+      '{ namespace(name: "alice") { runs(first: 1) { nodes { id name } } } }',
+      {},
+      { user: 'alice@example.com' },
+    );
     const run = listed.body.data?.namespace.runs.nodes[0];
     if (!run) throw new Error('no demo run');
     const token = t.emulator.issueToken('alice', 'default-editor', ['pipelines.kubeflow.org'], 600);
@@ -62,7 +66,9 @@ describe('the README subscription example', () => {
         if (Date.now() > until) throw new Error(`no output:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const printed = JSON.parse(stdout.split('\n')[0] as string) as { data: { runUpdated: { runId: string; state: string; phase: string; run: { name: string } } } };
+      const printed = JSON.parse(stdout.split('\n')[0] as string) as {
+        data: { runUpdated: { runId: string; state: string; phase: string; run: { name: string } } };
+      };
       expect(printed.data.runUpdated).toMatchObject({ runId: run.id, state: 'RUNNING', phase: 'Running', run: { name: run.name } });
       expect(stderr).toBe('');
     } finally {

@@ -27,9 +27,11 @@ describe('SubscriptionSlots', () => {
     for await (const value of ended) seen.push(value);
     expect(seen).toEqual([0, 1]);
     const failed = releasingOnEnd(events(1, true), slots.acquire() as () => void);
-    await expect((async () => {
-      for await (const _ of failed) void _;
-    })()).rejects.toThrow('stream failed');
+    await expect(
+      (async () => {
+        for await (const _ of failed) void _;
+      })(),
+    ).rejects.toThrow('stream failed');
     const early = releasingOnEnd(events(5), slots.acquire() as () => void);
     await early.return?.(undefined);
     const midway = releasingOnEnd(events(5), slots.acquire() as () => void);

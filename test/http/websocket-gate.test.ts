@@ -32,14 +32,18 @@ function connect(t: TestServer, user = 'alice@example.com'): Client {
 }
 
 /** The first thing an operation answers: a result, or the errors of the `error` message. */
-function first(client: Client, payload: { query: string; variables?: Record<string, unknown> }): Promise<ExecutionResult | { readonly refused: readonly FormattedError[] }> {
+function first(
+  client: Client,
+  payload: { query: string; variables?: Record<string, unknown> },
+): Promise<ExecutionResult | { readonly refused: readonly FormattedError[] }> {
   return new Promise((resolve, reject) => {
     const stop = client.subscribe(payload, {
       next: (value) => {
         stop();
         resolve(value as ExecutionResult);
       },
-      error: (error) => (Array.isArray(error) ? resolve({ refused: error as FormattedError[] }) : reject(error instanceof Error ? error : new Error(String(error)))),
+      error: (error) =>
+        Array.isArray(error) ? resolve({ refused: error as FormattedError[] }) : reject(error instanceof Error ? error : new Error(String(error))),
       complete: () => undefined,
     });
   });
@@ -86,7 +90,11 @@ describe('WebSocket operations pass the same gate as HTTP', () => {
     expect(refusedCodes(await first(client, { query: '{ viewer { user } }' }))).toEqual(['OPERATION_NOT_ALLOWED']);
     const mutation = 'mutation { createExperiment(input: { namespace: "alice", name: "over-ws" }) { experiment { id } } }';
     expect(refusedCodes(await first(client, { query: mutation }))).toEqual(['OPERATION_NOT_ALLOWED']);
-    const list = await t.gql<{ namespace: { experiments: { nodes: { name: string }[] } } }>('{ namespace(name: "alice") { experiments(first: 100) { nodes { name } } } }', {}, { user: 'alice@example.com' });
+    const list = await t.gql<{ namespace: { experiments: { nodes: { name: string }[] } } }>(
+      '{ namespace(name: "alice") { experiments(first: 100) { nodes { name } } } }',
+      {},
+      { user: 'alice@example.com' },
+    );
     expect(list.body.data?.namespace.experiments.nodes.map((n) => n.name)).not.toContain('over-ws');
     expect(await metric(t, 'kfp_graph_graphql_refused_total{reason="operation_type",transport="ws"}')).toBe(2);
   });
@@ -125,7 +133,9 @@ describe('WebSocket operations pass the same gate as HTTP', () => {
     });
     socket.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise<void>((resolve) => socket.once('message', () => resolve()));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { runUpdated(namespace: "${'x'.repeat(41_000)}") { runId } }` } }));
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { runUpdated(namespace: "${'x'.repeat(41_000)}") { runId } }` } }),
+    );
     expect(await closed).toBe(1009);
   });
 
@@ -185,7 +195,11 @@ describe('WebSocket operations on a TRUSTED_DOCUMENTS server', () => {
 
   it('refuses introspection, mutations and any other document not in the manifest', async () => {
     const client = open();
-    for (const query of ['{ __schema { types { name } } }', 'mutation { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }', RUN_UPDATES]) {
+    for (const query of [
+      '{ __schema { types { name } } }',
+      'mutation { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }',
+      RUN_UPDATES,
+    ]) {
       expect(refusedCodes(await first(client, { query, variables: { ns: 'alice' } }))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
     }
   });
@@ -197,7 +211,10 @@ describe('WebSocket operations on a TRUSTED_DOCUMENTS server', () => {
     expect('refused' in byText ? byText.refused : byText.errors).toBeUndefined();
     expect(((byText as ExecutionResult).data as { namespace: { runs: { edges: unknown[] } } }).namespace.runs.edges.length).toBeGreaterThan(0);
     const byHash = await new Promise<ExecutionResult>((resolve, reject) => {
-      client.subscribe({ query: '', variables: { namespace: 'alice' }, extensions: { persistedQuery: { version: 1, sha256Hash: id.slice(7) } } }, { next: (v) => resolve(v as ExecutionResult), error: reject, complete: () => undefined });
+      client.subscribe(
+        { query: '', variables: { namespace: 'alice' }, extensions: { persistedQuery: { version: 1, sha256Hash: id.slice(7) } } },
+        { next: (v) => resolve(v as ExecutionResult), error: reject, complete: () => undefined },
+      );
     });
     expect(byHash.errors).toBeUndefined();
   });

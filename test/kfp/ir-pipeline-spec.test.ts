@@ -23,7 +23,13 @@ function errorOf(fn: () => unknown): InvalidInputError {
 
 describe('KFP v2 IR pipeline specs', () => {
   it("detects every vendored kfp-compiled IR file as KFP's isPipelineSpec does, and an Argo Workflow as Argo", () => {
-    for (const file of ['two_step_pipeline.yaml', 'pipeline_with_loops.yaml', 'pipeline_with_importer.yaml', 'nested_pipeline_opt_inputs_parent_level_compiled.yaml', 'pipeline_with_volume.yaml']) {
+    for (const file of [
+      'two_step_pipeline.yaml',
+      'pipeline_with_loops.yaml',
+      'pipeline_with_importer.yaml',
+      'nested_pipeline_opt_inputs_parent_level_compiled.yaml',
+      'pipeline_with_volume.yaml',
+    ]) {
       expect(checkVersionSpec(ir(file), MB, 'input.spec').kind, file).toBe('IR');
     }
     expect(checkVersionSpec(ARGO, MB, 'input.spec').kind).toBe('ARGO_WORKFLOW');
@@ -74,7 +80,9 @@ describe('IR pipelines in standalone mode', () => {
   afterAll(async () => t?.close());
 
   it('stores and lists an IR version with its parameters, and refuses to run it with a message naming kfp mode', async () => {
-    const created = await t.gql<{ createPipeline: { pipelineVersion: { id: string; specKind: string; pipelineSpec: { pipelineInfo: { name: string } }; parameters: unknown[] } } }>(
+    const created = await t.gql<{
+      createPipeline: { pipelineVersion: { id: string; specKind: string; pipelineSpec: { pipelineInfo: { name: string } }; parameters: unknown[] } };
+    }>(
       `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipelineVersion { id specKind pipelineSpec parameters { name type defaultValue optional } } } }`,
       { input: { namespace: 'alice', name: 'two-step', version: { name: 'v1', spec: ir('two_step_pipeline.yaml') } } },
       { user: 'alice@example.com' },

@@ -13,7 +13,11 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  */
 const MAX_STATEMENTS = 6;
 const T = 1_700_000_000;
-const ARGO = JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
+const ARGO = JSON.stringify({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Workflow',
+  spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+});
 
 describe.each(KFP_DIALECTS)('kfp-mode dashboard statements over a %s mlpipeline', (dialect) => {
   let kfp: KfpTestDatabase;
@@ -25,14 +29,25 @@ describe.each(KFP_DIALECTS)('kfp-mode dashboard statements over a %s mlpipeline'
     api = await startKfpApiTestServer(kfp.writer);
     t = await startTestServer({ demoData: false, env: { KFP_MODE: 'kfp', KFP_DATABASE_URL: kfp.url, KFP_API_URL: api.url } });
     const metadata = new MetadataWriter(t.server.app.store.db, t.server.app.store.dialect);
-    for (const [namespace, count] of [['alice', 5], ['ml-research', 50]] as const) {
+    for (const [namespace, count] of [
+      ['alice', 5],
+      ['ml-research', 50],
+    ] as const) {
       const w = kfp.writer;
       const experiments = [0, 1, 2].map(async (i) => w.experiment({ namespace, name: `experiment-${i}`, createdAtSec: T + i }));
       const experimentIds = await Promise.all(experiments);
       const pipelineId = await w.pipeline({ namespace, name: `${namespace}-pipeline`, createdAtSec: T });
       const versionId = await w.version({ pipelineId, name: 'v1', spec: ARGO, createdAtSec: T });
       for (let i = 0; i < count; i += 1) {
-        const id = await w.run({ namespace, experimentId: experimentIds[i % 3] as string, name: `run-${i}`, createdAtSec: T + 10 + i, state: 'SUCCEEDED', pipelineId, pipelineVersionId: versionId });
+        const id = await w.run({
+          namespace,
+          experimentId: experimentIds[i % 3] as string,
+          name: `run-${i}`,
+          createdAtSec: T + 10 + i,
+          state: 'SUCCEEDED',
+          pipelineId,
+          pipelineVersionId: versionId,
+        });
         await metadata.recordRun({ runId: id, namespace, pipelineName: `${namespace}-pipeline`, executions: executionsOf(id, namespace, T * 1000) }, T * 1000);
       }
     }

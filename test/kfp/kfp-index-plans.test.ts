@@ -1,4 +1,12 @@
-import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KfpRunReads } from '../../src/kfp/kfp-run-reads.js';
 import type { KfpDatabase } from '../../src/kfp/kfp-tables.js';
@@ -21,12 +29,28 @@ describe('KFP run lists use KFP indexes (PostgreSQL plans)', () => {
     const values = [];
     for (let i = 0; i < 20_000; i += 1) {
       values.push({
-        UUID: `run-${String(i).padStart(6, '0')}`, DisplayName: `r${i}`, Name: `r${i}`, Description: '', Namespace: `ns-${i % 100}`, ExperimentUUID: `exp-${i % 300}`,
-        StorageState: 'AVAILABLE', ServiceAccount: 'pipeline-runner', PipelineId: '', PipelineName: '', CreatedAtInSec: 1_700_000_000 + i, Conditions: '', State: 'SUCCEEDED',
-        PipelineRuntimeManifest: '', WorkflowRuntimeManifest: '',
+        UUID: `run-${String(i).padStart(6, '0')}`,
+        DisplayName: `r${i}`,
+        Name: `r${i}`,
+        Description: '',
+        Namespace: `ns-${i % 100}`,
+        ExperimentUUID: `exp-${i % 300}`,
+        StorageState: 'AVAILABLE',
+        ServiceAccount: 'pipeline-runner',
+        PipelineId: '',
+        PipelineName: '',
+        CreatedAtInSec: 1_700_000_000 + i,
+        Conditions: '',
+        State: 'SUCCEEDED',
+        PipelineRuntimeManifest: '',
+        WorkflowRuntimeManifest: '',
       });
     }
-    for (let i = 0; i < values.length; i += 1000) await kfp.writer.db.insertInto('run_details').values(values.slice(i, i + 1000)).execute();
+    for (let i = 0; i < values.length; i += 1000)
+      await kfp.writer.db
+        .insertInto('run_details')
+        .values(values.slice(i, i + 1000))
+        .execute();
     await sql`analyze`.execute(kfp.writer.db);
     reader = openKfpDatabase(kfp.url);
   });
@@ -51,7 +75,9 @@ describe('KFP run lists use KFP indexes (PostgreSQL plans)', () => {
   }
 
   async function plan(compiled: { sql: string; parameters: readonly unknown[] }): Promise<string> {
-    const rows = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(compiled.sql.replace(/\$(\d+)/g, (_, n: string) => literal(compiled.parameters[Number(n) - 1])))}`.execute(reader.db);
+    const rows = await sql<{
+      'QUERY PLAN': string;
+    }>`explain ${sql.raw(compiled.sql.replace(/\$(\d+)/g, (_, n: string) => literal(compiled.parameters[Number(n) - 1])))}`.execute(reader.db);
     return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 

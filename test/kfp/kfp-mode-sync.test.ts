@@ -54,7 +54,12 @@ describe('the sync controller in kfp mode', () => {
     const runId = randomUUID();
     const subscription = events.subscribe('alice', runId);
     const name = `kfp-run-${runId.slice(0, 5)}`;
-    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, labels: { 'pipeline/runid': runId } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
+    await admin.create('alice', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name, labels: { 'pipeline/runid': runId } },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+    });
     await admin.patch('alice', name, { status: { phase: 'Running', startedAt: '2026-01-01T00:00:00Z' } });
     const seen: RunUpdateEvent[] = [];
     const deadline = Date.now() + 5_000;

@@ -43,15 +43,72 @@ async function seed(kfp: KfpTestDatabase): Promise<Seeded> {
   const aliceVersion = await w.version({ pipelineId: alicePipeline, name: 'v1', spec: ARGO, createdAtSec: T });
   const sharedPipeline = await w.pipeline({ namespace: '-', name: 'shared-two-step', createdAtSec: T });
   const sharedIrVersion = await w.version({ pipelineId: sharedPipeline, name: 'v1', spec: IR, createdAtSec: T });
-  const aliceRun = await w.run({ namespace: 'alice', experimentId: aliceExp, name: 'ok', createdAtSec: T + 10, state: 'SUCCEEDED', finishedAtSec: T + 70, pipelineId: sharedPipeline, pipelineVersionId: sharedIrVersion, parameters: { text: 'hi' } });
-  const legacyRun = await w.run({ namespace: 'alice', experimentId: legacyExp, name: 'v1-failed', createdAtSec: T - 50, legacy: true, conditions: 'Error', finishedAtSec: T - 20 });
-  const aliceJob = await w.job({ namespace: 'alice', experimentId: aliceExp, name: 'nightly', createdAtSec: T, pipelineId: alicePipeline, pipelineVersionId: null, cron: '0 0 2 * * *' });
+  const aliceRun = await w.run({
+    namespace: 'alice',
+    experimentId: aliceExp,
+    name: 'ok',
+    createdAtSec: T + 10,
+    state: 'SUCCEEDED',
+    finishedAtSec: T + 70,
+    pipelineId: sharedPipeline,
+    pipelineVersionId: sharedIrVersion,
+    parameters: { text: 'hi' },
+  });
+  const legacyRun = await w.run({
+    namespace: 'alice',
+    experimentId: legacyExp,
+    name: 'v1-failed',
+    createdAtSec: T - 50,
+    legacy: true,
+    conditions: 'Error',
+    finishedAtSec: T - 20,
+  });
+  const aliceJob = await w.job({
+    namespace: 'alice',
+    experimentId: aliceExp,
+    name: 'nightly',
+    createdAtSec: T,
+    pipelineId: alicePipeline,
+    pipelineVersionId: null,
+    cron: '0 0 2 * * *',
+  });
   const bobExp = await w.experiment({ namespace: 'bob', name: 'secret-project', createdAtSec: T });
   const bobPipeline = await w.pipeline({ namespace: 'bob', name: 'bob-private', createdAtSec: T });
   const bobVersion = await w.version({ pipelineId: bobPipeline, name: 'v1', spec: ARGO, createdAtSec: T });
-  const bobRun = await w.run({ namespace: 'bob', experimentId: bobExp, name: 'bobs', createdAtSec: T, state: 'RUNNING', pipelineId: bobPipeline, pipelineVersionId: bobVersion });
-  const bobJob = await w.job({ namespace: 'bob', experimentId: bobExp, name: 'bobs-job', createdAtSec: T, pipelineId: bobPipeline, pipelineVersionId: bobVersion, intervalSeconds: 60 });
-  return { aliceExp, legacyExp, aliceRun, legacyRun, alicePipeline, aliceVersion, sharedPipeline, sharedIrVersion, bobExp, bobRun, bobPipeline, bobVersion, bobJob, aliceJob };
+  const bobRun = await w.run({
+    namespace: 'bob',
+    experimentId: bobExp,
+    name: 'bobs',
+    createdAtSec: T,
+    state: 'RUNNING',
+    pipelineId: bobPipeline,
+    pipelineVersionId: bobVersion,
+  });
+  const bobJob = await w.job({
+    namespace: 'bob',
+    experimentId: bobExp,
+    name: 'bobs-job',
+    createdAtSec: T,
+    pipelineId: bobPipeline,
+    pipelineVersionId: bobVersion,
+    intervalSeconds: 60,
+  });
+  return {
+    aliceExp,
+    legacyExp,
+    aliceRun,
+    legacyRun,
+    alicePipeline,
+    aliceVersion,
+    sharedPipeline,
+    sharedIrVersion,
+    bobExp,
+    bobRun,
+    bobPipeline,
+    bobVersion,
+    bobJob,
+    aliceJob,
+  };
 }
 
 const code = (res: { body: { errors?: readonly { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
@@ -75,7 +132,14 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
   });
 
   it("shows each tenant exactly its own KFP objects, with KFP's states and times, legacy rows included", async () => {
-    const res = await t.gql<{ namespace: { experiments: { nodes: { name: string; storageState: string }[] }; runs: { nodes: { id: string; name: string; state: string; createdAt: string; finishedAt: string | null }[] }; recurringRuns: { nodes: { name: string; trigger: { cron: string } }[] }; pipelines: { nodes: { name: string }[] } } }>(
+    const res = await t.gql<{
+      namespace: {
+        experiments: { nodes: { name: string; storageState: string }[] };
+        runs: { nodes: { id: string; name: string; state: string; createdAt: string; finishedAt: string | null }[] };
+        recurringRuns: { nodes: { name: string; trigger: { cron: string } }[] };
+        pipelines: { nodes: { name: string }[] };
+      };
+    }>(
       `{ namespace(name: "alice") {
           experiments { nodes { name storageState } }
           runs { nodes { id name state createdAt finishedAt } }
@@ -86,7 +150,10 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     );
     expect(res.body.errors).toBeUndefined();
     const ns = res.body.data?.namespace;
-    expect(ns?.experiments.nodes).toEqual([{ name: 'baseline', storageState: 'AVAILABLE' }, { name: 'v1-era', storageState: 'AVAILABLE' }]);
+    expect(ns?.experiments.nodes).toEqual([
+      { name: 'baseline', storageState: 'AVAILABLE' },
+      { name: 'v1-era', storageState: 'AVAILABLE' },
+    ]);
     expect(ns?.runs.nodes).toEqual([
       { id: toGlobalId('Run', s.aliceRun), name: 'ok', state: 'SUCCEEDED', createdAt: iso(T + 10), finishedAt: iso(T + 70) },
       { id: toGlobalId('Run', s.legacyRun), name: 'v1-failed', state: 'FAILED', createdAt: iso(T - 50), finishedAt: iso(T - 20) },
@@ -96,32 +163,63 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
   });
 
   it('shows an IR version of a shared pipeline with its parameters, and a job without a version runs the latest', async () => {
-    const res = await t.gql<{ pipelineVersion: { specKind: string; namespace: string | null; parameters: unknown[] }; recurringRun: { pipelineVersion: { id: string } } }>(
+    const res = await t.gql<{
+      pipelineVersion: { specKind: string; namespace: string | null; parameters: unknown[] };
+      recurringRun: { pipelineVersion: { id: string } };
+    }>(
       `query($v: ID!, $j: ID!) { pipelineVersion(id: $v) { specKind namespace parameters { name type defaultValue optional } } recurringRun(id: $j) { pipelineVersion { id } } }`,
       { v: toGlobalId('PipelineVersion', s.sharedIrVersion), j: toGlobalId('RecurringRun', s.aliceJob) },
       ALICE,
     );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data?.pipelineVersion).toEqual({ specKind: 'IR', namespace: null, parameters: [{ name: 'text', type: 'STRING', defaultValue: 'Hello KFP!', optional: true }] });
+    expect(res.body.data?.pipelineVersion).toEqual({
+      specKind: 'IR',
+      namespace: null,
+      parameters: [{ name: 'text', type: 'STRING', defaultValue: 'Hello KFP!', optional: true }],
+    });
     expect(res.body.data?.recurringRun.pipelineVersion.id).toBe(toGlobalId('PipelineVersion', s.aliceVersion));
   });
 
   // The demo tenants' roles (src/demo/tenants.ts): alice owns alice (bob views it), bob owns bob, carol and dave
   // have nothing in either, eve is nobody.
   const MATRIX: readonly (readonly [string, 'alice' | 'bob', boolean])[] = [
-    ['alice@example.com', 'alice', true], ['alice@example.com', 'bob', false],
-    ['bob@example.com', 'alice', true], ['bob@example.com', 'bob', true],
-    ['carol@example.com', 'alice', false], ['carol@example.com', 'bob', false],
-    ['dave@example.com', 'alice', false], ['dave@example.com', 'bob', false],
-    ['eve@example.com', 'alice', false], ['eve@example.com', 'bob', false],
+    ['alice@example.com', 'alice', true],
+    ['alice@example.com', 'bob', false],
+    ['bob@example.com', 'alice', true],
+    ['bob@example.com', 'bob', true],
+    ['carol@example.com', 'alice', false],
+    ['carol@example.com', 'bob', false],
+    ['dave@example.com', 'alice', false],
+    ['dave@example.com', 'bob', false],
+    ['eve@example.com', 'alice', false],
+    ['eve@example.com', 'bob', false],
   ];
   it.each(MATRIX)('tenant matrix: %s reading the KFP objects of %s → visible: %s', async (user, namespace, visible) => {
-    const ids = namespace === 'alice'
-      ? [toGlobalId('Experiment', s.aliceExp), toGlobalId('Experiment', s.legacyExp), toGlobalId('Run', s.aliceRun), toGlobalId('Run', s.legacyRun), toGlobalId('Pipeline', s.alicePipeline), toGlobalId('PipelineVersion', s.aliceVersion), toGlobalId('RecurringRun', s.aliceJob)]
-      : [toGlobalId('Experiment', s.bobExp), toGlobalId('Run', s.bobRun), toGlobalId('Pipeline', s.bobPipeline), toGlobalId('PipelineVersion', s.bobVersion), toGlobalId('RecurringRun', s.bobJob)];
+    const ids =
+      namespace === 'alice'
+        ? [
+            toGlobalId('Experiment', s.aliceExp),
+            toGlobalId('Experiment', s.legacyExp),
+            toGlobalId('Run', s.aliceRun),
+            toGlobalId('Run', s.legacyRun),
+            toGlobalId('Pipeline', s.alicePipeline),
+            toGlobalId('PipelineVersion', s.aliceVersion),
+            toGlobalId('RecurringRun', s.aliceJob),
+          ]
+        : [
+            toGlobalId('Experiment', s.bobExp),
+            toGlobalId('Run', s.bobRun),
+            toGlobalId('Pipeline', s.bobPipeline),
+            toGlobalId('PipelineVersion', s.bobVersion),
+            toGlobalId('RecurringRun', s.bobJob),
+          ];
     const res = await t.gql<{ nodes: ({ id: string } | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }, { user });
     expect(res.body.data?.nodes.map((n) => n?.id ?? null)).toEqual(visible ? ids : ids.map(() => null));
-    const listed = await t.gql<{ namespace: { runs: { nodes: { id: string }[] } } | null }>(`query($ns: String!) { namespace(name: $ns) { runs { nodes { id } } } }`, { ns: namespace }, { user });
+    const listed = await t.gql<{ namespace: { runs: { nodes: { id: string }[] } } | null }>(
+      `query($ns: String!) { namespace(name: $ns) { runs { nodes { id } } } }`,
+      { ns: namespace },
+      { user },
+    );
     if (visible) expect(listed.body.data?.namespace?.runs.nodes.length).toBeGreaterThan(0);
     else expect(code(listed)).toBe('NOT_FOUND');
   });
@@ -136,7 +234,14 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     ];
     const nodes = await t.gql<{ nodes: (unknown | null)[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: bobIds }, CAROL);
     expect(nodes.body.data?.nodes).toEqual([null, null, null, null, null]);
-    for (const [field, id] of [['experiment', bobIds[0]], ['run', bobIds[1]], ['pipeline', bobIds[2]], ['pipelineVersion', bobIds[3]], ['recurringRun', bobIds[4]], ['node', bobIds[1]]] as const) {
+    for (const [field, id] of [
+      ['experiment', bobIds[0]],
+      ['run', bobIds[1]],
+      ['pipeline', bobIds[2]],
+      ['pipelineVersion', bobIds[3]],
+      ['recurringRun', bobIds[4]],
+      ['node', bobIds[1]],
+    ] as const) {
       const res = await t.gql<Record<string, unknown>>(`query($id: ID!) { ${field}(id: $id) { id } }`, { id }, CAROL);
       expect(res.body.data?.[field] ?? null, field).toBeNull();
       expect(JSON.stringify(res.body)).not.toMatch(/secret-project|bob-private|bobs/);
@@ -154,20 +259,41 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
   it('reads Run.workflow live from the Workflow KFP named in run_details.Name, else from WorkflowRuntimeManifest', async () => {
     const live = await kfp.writer.run({ namespace: 'alice', experimentId: s.aliceExp, name: 'live', createdAtSec: T + 200, state: 'RUNNING' });
     const liveName = `live-${live.slice(0, 5)}`;
-    await adminWorkflows(t.emulator).create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: liveName, labels: { 'pipeline/runid': live } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] }, status: { phase: 'Running', progress: '0/1' } });
-    const gone = await kfp.writer.run({ namespace: 'alice', experimentId: s.aliceExp, name: 'collected', createdAtSec: T + 201, state: 'SUCCEEDED', finishedAtSec: T + 260, workflowManifest: JSON.stringify({ metadata: { name: 'collected-x' }, status: { phase: 'Succeeded', progress: '1/1' } }) });
+    await adminWorkflows(t.emulator).create('alice', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: liveName, labels: { 'pipeline/runid': live } },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+      status: { phase: 'Running', progress: '0/1' },
+    });
+    const gone = await kfp.writer.run({
+      namespace: 'alice',
+      experimentId: s.aliceExp,
+      name: 'collected',
+      createdAtSec: T + 201,
+      state: 'SUCCEEDED',
+      finishedAtSec: T + 260,
+      workflowManifest: JSON.stringify({ metadata: { name: 'collected-x' }, status: { phase: 'Succeeded', progress: '1/1' } }),
+    });
     const res = await t.gql<{ nodes: { workflow: { phase: string; progress: string | null } | null }[] }>(
       `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Run { workflow { phase progress } } } }`,
       { ids: [toGlobalId('Run', live), toGlobalId('Run', gone)] },
       ALICE,
     );
-    expect(res.body.data?.nodes.map((n) => n.workflow)).toEqual([{ phase: 'Running', progress: '0/1' }, { phase: 'Succeeded', progress: '1/1' }]);
+    expect(res.body.data?.nodes.map((n) => n.workflow)).toEqual([
+      { phase: 'Running', progress: '0/1' },
+      { phase: 'Succeeded', progress: '1/1' },
+    ]);
   });
 
   it("keeps a KFP run's metadata (its system.PipelineRun context is named after the run UUID) from strangers", async () => {
     const writer = new MetadataWriter(t.server.app.store.db, t.server.app.store.dialect);
     await writer.recordRun({ runId: s.bobRun, namespace: 'bob', pipelineName: 'bob-private', executions: executionsOf(s.bobRun, 'bob', T * 1000) }, T * 1000);
-    const own = await t.gql<{ run: { executions: { id: string }[]; artifacts: { id: string }[] } }>(`query($id: ID!) { run(id: $id) { executions { id } artifacts { id } } }`, { id: toGlobalId('Run', s.bobRun) }, BOB);
+    const own = await t.gql<{ run: { executions: { id: string }[]; artifacts: { id: string }[] } }>(
+      `query($id: ID!) { run(id: $id) { executions { id } artifacts { id } } }`,
+      { id: toGlobalId('Run', s.bobRun) },
+      BOB,
+    );
     const ids = [...(own.body.data?.run.executions ?? []), ...(own.body.data?.run.artifacts ?? [])].map((n) => n.id);
     expect(ids.length).toBeGreaterThanOrEqual(4);
     const stranger = await t.gql<{ nodes: unknown[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }, CAROL);
@@ -188,7 +314,14 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     expect(created.body.errors).toBeUndefined();
     expect(created.body.data?.createExperiment.experiment).toMatchObject({ name: 'from-graphql', namespace: 'alice' });
     const request = api.requests[before];
-    expect(request).toMatchObject({ method: 'POST', path: '/apis/v2beta1/experiments', operationId: 'ExperimentService_CreateExperiment', user: 'alice@example.com', authorization: null, body: { display_name: 'from-graphql', description: 'made here', namespace: 'alice' } });
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/apis/v2beta1/experiments',
+      operationId: 'ExperimentService_CreateExperiment',
+      user: 'alice@example.com',
+      authorization: null,
+      body: { display_name: 'from-graphql', description: 'made here', namespace: 'alice' },
+    });
     const experimentId = created.body.data?.createExperiment.experiment.id ?? '';
 
     const pipeline = await t.gql<{ createPipeline: { pipeline: { id: string }; pipelineVersion: { id: string; specKind: string } } }>(
@@ -216,7 +349,11 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     expect(run.body.errors).toBeUndefined();
     expect(run.body.data?.createRun.run).toMatchObject({ state: 'PENDING', parameters: { text: 'typed' }, pipelineVersion: { id: versionId } });
     const runId = run.body.data?.createRun.run.id ?? '';
-    const terminated = await t.gql<{ terminateRun: { run: { state: string } } }>(`mutation($id: ID!) { terminateRun(input: { id: $id }) { run { state } } }`, { id: runId }, ALICE);
+    const terminated = await t.gql<{ terminateRun: { run: { state: string } } }>(
+      `mutation($id: ID!) { terminateRun(input: { id: $id }) { run { state } } }`,
+      { id: runId },
+      ALICE,
+    );
     expect(terminated.body.data?.terminateRun.run.state).toBe('CANCELING');
 
     const recurring = await t.gql<{ createRecurringRun: { recurringRun: { id: string; enabled: boolean; trigger: { cron: string } } } }>(
@@ -226,10 +363,18 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
     );
     expect(recurring.body.errors).toBeUndefined();
     expect(recurring.body.data?.createRecurringRun.recurringRun).toMatchObject({ enabled: true, trigger: { cron: '0 */5 * * * *' } });
-    const disabled = await t.gql<{ disableRecurringRun: { recurringRun: { enabled: boolean } } }>(`mutation($id: ID!) { disableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`, { id: recurring.body.data?.createRecurringRun.recurringRun.id }, ALICE);
+    const disabled = await t.gql<{ disableRecurringRun: { recurringRun: { enabled: boolean } } }>(
+      `mutation($id: ID!) { disableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`,
+      { id: recurring.body.data?.createRecurringRun.recurringRun.id },
+      ALICE,
+    );
     expect(disabled.body.data?.disableRecurringRun.recurringRun.enabled).toBe(false);
 
-    const archived = await t.gql<{ archiveExperiment: { experiment: { storageState: string } } }>(`mutation($id: ID!) { archiveExperiment(input: { id: $id }) { experiment { storageState } } }`, { id: experimentId }, ALICE);
+    const archived = await t.gql<{ archiveExperiment: { experiment: { storageState: string } } }>(
+      `mutation($id: ID!) { archiveExperiment(input: { id: $id }) { experiment { storageState } } }`,
+      { id: experimentId },
+      ALICE,
+    );
     expect(archived.body.data?.archiveExperiment.experiment.storageState).toBe('ARCHIVED');
     const deleted = await t.gql(`mutation($id: ID!) { deleteRun(input: { id: $id }) { run { id } } }`, { id: runId }, ALICE);
     expect(deleted.body.errors).toBeUndefined();
@@ -242,7 +387,11 @@ describe.each(KFP_DIALECTS)('KFP_MODE=kfp over a %s mlpipeline', (dialect) => {
   it("forwards the caller's own bearer token, never kfp-graph's", async () => {
     const token = t.emulator.issueToken('alice', 'default-editor', ['pipelines.kubeflow.org']);
     const before = api.requests.length;
-    const res = await t.gql(`mutation { createExperiment(input: { namespace: "alice", name: "by-token" }) { experiment { id } } }`, {}, { headers: { authorization: `Bearer ${token}` } });
+    const res = await t.gql(
+      `mutation { createExperiment(input: { namespace: "alice", name: "by-token" }) { experiment { id } } }`,
+      {},
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(api.requests[before]).toMatchObject({ authorization: `Bearer ${token}`, user: null });
   });

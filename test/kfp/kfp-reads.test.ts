@@ -43,17 +43,77 @@ describe.each(KFP_DIALECTS)('KFP mlpipeline reads on %s', (dialect) => {
     ids.vDeleting = await w.version({ pipelineId: ids.alicePipe, name: 'going', spec: IR, createdAtSec: T + 30, status: 'DELETING' });
     ids.sharedV = await w.version({ pipelineId: ids.shared, name: 'v1', spec: ARGO, createdAtSec: T });
 
-    ids.succeeded = await w.run({ namespace: 'alice', experimentId: ids.exp, name: 'ok', createdAtSec: T + 100, state: 'SUCCEEDED', finishedAtSec: T + 160, pipelineId: ids.alicePipe, pipelineVersionId: ids.v2, parameters: { text: 'hi' }, workflowManifest: JSON.stringify({ metadata: { name: 'ok-1' }, status: { phase: 'Succeeded' } }) });
+    ids.succeeded = await w.run({
+      namespace: 'alice',
+      experimentId: ids.exp,
+      name: 'ok',
+      createdAtSec: T + 100,
+      state: 'SUCCEEDED',
+      finishedAtSec: T + 160,
+      pipelineId: ids.alicePipe,
+      pipelineVersionId: ids.v2,
+      parameters: { text: 'hi' },
+      workflowManifest: JSON.stringify({ metadata: { name: 'ok-1' }, status: { phase: 'Succeeded' } }),
+    });
     ids.pending = await w.run({ namespace: 'alice', experimentId: ids.exp, name: 'waiting', createdAtSec: T + 100, state: 'PENDING' });
-    ids.archivedRun = await w.run({ namespace: 'alice', experimentId: ids.archivedExp, name: 'shelved', createdAtSec: T + 50, state: 'FAILED', storageState: 'ARCHIVED' });
-    ids.legacyError = await w.run({ namespace: 'alice', experimentId: ids.legacyExp, name: 'v1-error', createdAtSec: T + 40, legacy: true, conditions: 'Error', parameters: { epochs: '3' } });
-    ids.legacyTerminating = await w.run({ namespace: 'alice', experimentId: ids.legacyExp, name: 'v1-terminating', createdAtSec: T + 30, legacy: true, conditions: 'Terminating' });
+    ids.archivedRun = await w.run({
+      namespace: 'alice',
+      experimentId: ids.archivedExp,
+      name: 'shelved',
+      createdAtSec: T + 50,
+      state: 'FAILED',
+      storageState: 'ARCHIVED',
+    });
+    ids.legacyError = await w.run({
+      namespace: 'alice',
+      experimentId: ids.legacyExp,
+      name: 'v1-error',
+      createdAtSec: T + 40,
+      legacy: true,
+      conditions: 'Error',
+      parameters: { epochs: '3' },
+    });
+    ids.legacyTerminating = await w.run({
+      namespace: 'alice',
+      experimentId: ids.legacyExp,
+      name: 'v1-terminating',
+      createdAtSec: T + 30,
+      legacy: true,
+      conditions: 'Terminating',
+    });
     ids.legacyEmpty = await w.run({ namespace: 'alice', experimentId: ids.legacyExp, name: 'v1-empty', createdAtSec: T + 20, legacy: true, conditions: '' });
-    ids.legacyUnknown = await w.run({ namespace: 'alice', experimentId: ids.legacyExp, name: 'v1-unknown', createdAtSec: T + 10, legacy: true, conditions: 'Unknown', storageState: 'STORAGESTATE_ARCHIVED' });
+    ids.legacyUnknown = await w.run({
+      namespace: 'alice',
+      experimentId: ids.legacyExp,
+      name: 'v1-unknown',
+      createdAtSec: T + 10,
+      legacy: true,
+      conditions: 'Unknown',
+      storageState: 'STORAGESTATE_ARCHIVED',
+    });
     ids.bobRun = await w.run({ namespace: 'bob', experimentId: ids.bobExp, name: 'bobs', createdAtSec: T + 100, state: 'RUNNING' });
 
-    ids.cronJob = await w.job({ namespace: 'alice', experimentId: ids.exp, name: 'nightly', createdAtSec: T, pipelineId: ids.alicePipe, pipelineVersionId: null, cron: '0 0 2 * * *', startSec: T + 3600 });
-    ids.intervalJob = await w.job({ namespace: 'alice', experimentId: ids.exp, name: 'hourly', createdAtSec: T + 1, pipelineId: ids.alicePipe, pipelineVersionId: ids.v1, intervalSeconds: 3600, enabled: false, noCatchup: true });
+    ids.cronJob = await w.job({
+      namespace: 'alice',
+      experimentId: ids.exp,
+      name: 'nightly',
+      createdAtSec: T,
+      pipelineId: ids.alicePipe,
+      pipelineVersionId: null,
+      cron: '0 0 2 * * *',
+      startSec: T + 3600,
+    });
+    ids.intervalJob = await w.job({
+      namespace: 'alice',
+      experimentId: ids.exp,
+      name: 'hourly',
+      createdAtSec: T + 1,
+      pipelineId: ids.alicePipe,
+      pipelineVersionId: ids.v1,
+      intervalSeconds: 3600,
+      enabled: false,
+      noCatchup: true,
+    });
     ids.bobJob = await w.job({ namespace: 'bob', experimentId: ids.bobExp, name: 'bobs-job', createdAtSec: T, pipelineId: ids.bobPipe, intervalSeconds: 60 });
 
     reader = openKfpDatabase(kfp.url);
@@ -101,7 +161,13 @@ describe.each(KFP_DIALECTS)('KFP mlpipeline reads on %s', (dialect) => {
 
   it('turns *InSec into milliseconds, 0 into null, and reads both parameter formats', async () => {
     const [ok] = await runs.byIds([ids.succeeded]);
-    expect(ok).toMatchObject({ created_at: (T + 100) * 1000, scheduled_at: (T + 100) * 1000, finished_at: (T + 160) * 1000, pipeline_version_id: ids.v2, namespace: 'alice' });
+    expect(ok).toMatchObject({
+      created_at: (T + 100) * 1000,
+      scheduled_at: (T + 100) * 1000,
+      finished_at: (T + 160) * 1000,
+      pipeline_version_id: ids.v2,
+      namespace: 'alice',
+    });
     expect(JSON.parse(ok?.parameters ?? '')).toEqual({ text: 'hi' });
     expect(JSON.parse(ok?.workflow_status ?? '')).toEqual({ phase: 'Succeeded' });
     const [legacy] = await runs.byIds([ids.legacyError]);
@@ -136,11 +202,17 @@ describe.each(KFP_DIALECTS)('KFP mlpipeline reads on %s', (dialect) => {
 
   it("lists shared pipelines stored as '' or '-', only READY ones, and a version's namespace from its pipeline", async () => {
     const shared = await pipelines.list([''], {}, 'NAME_ASC', page());
-    expect(shared.items.map((p) => [p.name, p.namespace])).toEqual([['shared-dash', ''], ['shared-empty', '']]);
+    expect(shared.items.map((p) => [p.name, p.namespace])).toEqual([
+      ['shared-dash', ''],
+      ['shared-empty', ''],
+    ]);
     const alice = await pipelines.list(['alice'], {}, undefined, page());
     expect(alice.items.map((p) => p.name)).toEqual(['alice-pipe']);
     const versions = await pipelines.listVersions(ids.alicePipe, undefined, page());
-    expect(versions.items.map((v) => [v.name, v.namespace])).toEqual([['ir', 'alice'], ['argo', 'alice']]);
+    expect(versions.items.map((v) => [v.name, v.namespace])).toEqual([
+      ['ir', 'alice'],
+      ['argo', 'alice'],
+    ]);
     expect((await pipelines.versionsByIds([ids.sharedV]))[0]?.namespace).toBe('');
     expect(await pipelines.byIds([ids.creating])).toEqual([]);
     expect(await pipelines.versionsByIds([ids.vDeleting])).toEqual([]);
@@ -156,7 +228,16 @@ describe.each(KFP_DIALECTS)('KFP mlpipeline reads on %s', (dialect) => {
   it("reads jobs: a NULL PipelineVersionId runs the pipeline's latest version, cron as KFP stores it, interval, flags", async () => {
     const listed = await jobs.list(['alice'], {}, 'CREATED_AT_ASC', page());
     const [nightly, hourly] = listed.items;
-    expect(nightly).toMatchObject({ name: 'nightly', pipeline_version_id: ids.v2, cron: '0 0 2 * * *', interval_seconds: null, start_at: (T + 3600) * 1000, end_at: null, enabled: 1, catchup: 1 });
+    expect(nightly).toMatchObject({
+      name: 'nightly',
+      pipeline_version_id: ids.v2,
+      cron: '0 0 2 * * *',
+      interval_seconds: null,
+      start_at: (T + 3600) * 1000,
+      end_at: null,
+      enabled: 1,
+      catchup: 1,
+    });
     expect(hourly).toMatchObject({ name: 'hourly', pipeline_version_id: ids.v1, cron: null, interval_seconds: 3600, enabled: 0, catchup: 0 });
     expect((await jobs.list(['alice'], { enabled: false }, undefined, page())).items.map((j) => j.id)).toEqual([ids.intervalJob]);
     expect((await jobs.list(['alice'], {}, undefined, page())).items.map((j) => j.id)).not.toContain(ids.bobJob);

@@ -35,7 +35,7 @@ describe('artifactDownloadUrl', () => {
     now: new Date('2024-01-01T00:00:00Z'),
   };
 
-  it('signs a path-style URL on the endpoint for the tenant\'s s3:// and minio:// artifacts', () => {
+  it("signs a path-style URL on the endpoint for the tenant's s3:// and minio:// artifacts", () => {
     const s3 = artifactDownloadUrl('s3://mlpipeline/v2/artifacts/team-a/run-1/train/model', 'team-a', options);
     expect(s3.url).toMatch(/^http:\/\/minio-service\.kubeflow:9000\/mlpipeline\/v2\/artifacts\/team-a\/run-1\/train\/model\?X-Amz-Algorithm=AWS4-HMAC-SHA256&/);
     expect(s3.url).toContain('X-Amz-Expires=900');
@@ -77,7 +77,9 @@ describe('artifactDownloadUrl', () => {
   it("signs KFP >= 2.15's per-namespace layout with the default template, and only the namespace's own", () => {
     const kfp = { ...options, prefixTemplate: loadConfig({}, []).ARTIFACT_PREFIX_TEMPLATE };
     const v2 = 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts/train/3f2a9c1e-7b4d/trainer/6c1a/model';
-    expect(artifactDownloadUrl(v2, 'team-a', kfp).url).toMatch(/^http:\/\/minio-service\.kubeflow:9000\/mlpipeline\/private-artifacts\/team-a\/v2\/artifacts\/train\//);
+    expect(artifactDownloadUrl(v2, 'team-a', kfp).url).toMatch(
+      /^http:\/\/minio-service\.kubeflow:9000\/mlpipeline\/private-artifacts\/team-a\/v2\/artifacts\/train\//,
+    );
     // Argo's own artifacts (logs, v1 outputs) under the profile controller's keyFormat.
     const argo = 's3://mlpipeline/private-artifacts/team-a/train-x7k2p/2026/12/02/train-x7k2p-main-123/main.log';
     expect(artifactDownloadUrl(argo, 'team-a', kfp).url).not.toBeNull();

@@ -39,8 +39,14 @@ describe.each(DIALECTS)('reading an existing KFP metadata database on %s', (dial
     expect((await reader.artifactsByIds(ids, CLUSTER_SCOPE)).size).toBe(6);
     const model = (await reader.artifactsByIds([2], TEAM_A)).get(2);
     expect(model).toEqual({
-      id: 2, type: 'system.Model', uri: 'minio://mlpipeline/v2/artifacts/team-a/iris-training/run-a/train/model', name: 'model',
-      state: 'LIVE', createdAt: T + 4, updatedAt: T + 4, namespaces: ['team-a'],
+      id: 2,
+      type: 'system.Model',
+      uri: 'minio://mlpipeline/v2/artifacts/team-a/iris-training/run-a/train/model',
+      name: 'model',
+      state: 'LIVE',
+      createdAt: T + 4,
+      updatedAt: T + 4,
+      namespaces: ['team-a'],
     });
     expect((await reader.executionsByIds([3], TEAM_A)).get(3)).toMatchObject({ type: 'system.ContainerExecution', name: 'train', state: 'CACHED' });
   });
@@ -51,7 +57,11 @@ describe.each(DIALECTS)('reading an existing KFP metadata database on %s', (dial
     expect(byRun.get('run-b')).toEqual([]);
     expect((await reader.artifactsByRunIds(['run-b'], TEAM_B)).get('run-b')?.map((a) => a.type)).toEqual(['system.Dataset', 'system.Model', 'system.Metrics']);
     const events = await reader.eventsByExecutionIds([3], TEAM_A);
-    expect(events.get(3)?.map((e) => [e.type, e.artifactId, e.path])).toEqual([['INPUT', 1, ['iris_dataset']], ['OUTPUT', 2, ['model']], ['OUTPUT', 3, ['metrics']]]);
+    expect(events.get(3)?.map((e) => [e.type, e.artifactId, e.path])).toEqual([
+      ['INPUT', 1, ['iris_dataset']],
+      ['OUTPUT', 2, ['model']],
+      ['OUTPUT', 3, ['metrics']],
+    ]);
     const properties = await reader.propertiesOf('artifact', [3]);
     expect(properties.get(3)?.customProperties).toEqual({ display_name: 'metrics', accuracy: 0.93 });
     const execution = await reader.propertiesOf('execution', [3]);

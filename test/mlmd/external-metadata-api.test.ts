@@ -37,7 +37,11 @@ describe.each<SqlDialect>(['sqlite', 'postgres', 'mysql'])('METADATA_DATABASE_UR
   });
 
   it("serves each tenant its own artifacts with their producers, read-only from KFP's tables", async () => {
-    const res = await t.gql<{ namespace: { artifacts: { nodes: { name: string; type: string; producer: { name: string } | null }[] } } }>(ARTIFACTS, { ns: 'team-a' }, { user: 'ann@example.com' });
+    const res = await t.gql<{ namespace: { artifacts: { nodes: { name: string; type: string; producer: { name: string } | null }[] } } }>(
+      ARTIFACTS,
+      { ns: 'team-a' },
+      { user: 'ann@example.com' },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.namespace.artifacts.nodes.map((a) => [a.name, a.type, a.producer?.name])).toEqual([
       ['metrics', 'system.Metrics', 'train'],
@@ -48,7 +52,11 @@ describe.each<SqlDialect>(['sqlite', 'postgres', 'mysql'])('METADATA_DATABASE_UR
 
   it("never shows one tenant's lineage to the other, by any path", async () => {
     const model = toGlobalId('Artifact', 12);
-    const mine = await t.gql<{ lineage: { artifacts: { name: string }[] } }>(`query($id: ID!) { lineage(of: $id, direction: UPSTREAM, depth: 4) { artifacts { name } } }`, { id: model }, { user: 'ben@example.com' });
+    const mine = await t.gql<{ lineage: { artifacts: { name: string }[] } }>(
+      `query($id: ID!) { lineage(of: $id, direction: UPSTREAM, depth: 4) { artifacts { name } } }`,
+      { id: model },
+      { user: 'ben@example.com' },
+    );
     expect(mine.body.data?.lineage.artifacts.map((a) => a.name)).toEqual(['model', 'dataset']);
     for (const query of [
       `query($id: ID!) { lineage(of: $id, depth: 4) { artifacts { name } } }`,

@@ -28,7 +28,7 @@ describe.each(DIALECTS)('lineage on %s', (dialect) => {
   });
   afterAll(async () => store?.close());
 
-  const lastOutput = (run: RecordedRunIds, runId: string): number =>
+  const lastOutput = (run: RecordedRunIds, _runId: string): number =>
     [...run.artifactIds.entries()].find(([identity]) => identity.endsWith(`/step${LAYERS}/out0`))?.[1] as number;
   const firstOutput = (run: RecordedRunIds, runId: string): number =>
     [...run.artifactIds.entries()].find(([identity]) => identity.endsWith(`/${runId}/step1/out0`))?.[1] as number;
@@ -80,7 +80,13 @@ describe.each(DIALECTS)('lineage on %s', (dialect) => {
   });
 
   it('stops at maxNodes and says so', async () => {
-    const graph = await reader.lineage({ start: { kind: 'artifact', id: lastOutput(wide, 'wide') }, direction: 'UPSTREAM', depth: 5, scope: TEAM, maxNodes: 10 });
+    const graph = await reader.lineage({
+      start: { kind: 'artifact', id: lastOutput(wide, 'wide') },
+      direction: 'UPSTREAM',
+      depth: 5,
+      scope: TEAM,
+      maxNodes: 10,
+    });
     expect(graph.artifacts.length + graph.executions.length).toBe(10);
     expect(graph.truncated).toBe(true);
     const ids = new Set([...graph.artifacts.map((a) => `a${a.id}`), ...graph.executions.map((e) => `x${e.id}`)]);
@@ -88,6 +94,8 @@ describe.each(DIALECTS)('lineage on %s', (dialect) => {
   });
 
   it('rejects a depth beyond the cap', async () => {
-    await expect(reader.lineage({ start: { kind: 'artifact', id: 1 }, direction: 'UPSTREAM', depth: 13, scope: TEAM })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(reader.lineage({ start: { kind: 'artifact', id: 1 }, direction: 'UPSTREAM', depth: 13, scope: TEAM })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
   });
 });

@@ -38,7 +38,17 @@ describe.each(DIALECTS)('metadata listing on %s', (dialect) => {
       runId: 'run-b',
       namespace: 'team-b',
       pipelineName: 'p',
-      executions: [{ key: 'run-b/t', type: 'system.ContainerExecution', name: 't', state: 'COMPLETE', createdAt: T0, updatedAt: T0 + 2, outputs: [0, 1, 2, 3, 4].map((j) => artifact('run-b', 't', `o${j}`)) }],
+      executions: [
+        {
+          key: 'run-b/t',
+          type: 'system.ContainerExecution',
+          name: 't',
+          state: 'COMPLETE',
+          createdAt: T0,
+          updatedAt: T0 + 2,
+          outputs: [0, 1, 2, 3, 4].map((j) => artifact('run-b', 't', `o${j}`)),
+        },
+      ],
     });
   });
   afterAll(async () => store?.close());

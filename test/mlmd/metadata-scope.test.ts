@@ -32,7 +32,10 @@ describe.each(DIALECTS)('metadata scope on %s', (dialect) => {
     modelB = [...runB.artifactIds.entries()].find(([identity]) => identity.endsWith('/model'))?.[1] as number;
     const type = await store.db.selectFrom('Type').select('id').where('name', '=', 'system.Dataset').executeTakeFirstOrThrow();
     const insert = async (uri: string): Promise<number> => {
-      await store.db.insertInto('Artifact').values({ type_id: type.id, uri, state: 2, name: null, external_id: uri, create_time_since_epoch: T0 + 9000, last_update_time_since_epoch: T0 }).execute();
+      await store.db
+        .insertInto('Artifact')
+        .values({ type_id: type.id, uri, state: 2, name: null, external_id: uri, create_time_since_epoch: T0 + 9000, last_update_time_since_epoch: T0 })
+        .execute();
       return (await store.db.selectFrom('Artifact').select('id').where('external_id', '=', uri).executeTakeFirstOrThrow()).id;
     };
     // An artifact no run claims (an importer's, or written by hand) and one attributed only to the shared
@@ -65,7 +68,7 @@ describe.each(DIALECTS)('metadata scope on %s', (dialect) => {
     expect(page.items.map((a) => a.id)).toContain(orphan);
   });
 
-  it('by run: another tenant\'s run has no executions or artifacts', async () => {
+  it("by run: another tenant's run has no executions or artifacts", async () => {
     const executions = await reader.executionsByRunIds(['run-a', 'run-b', 'no-such-run'], A);
     expect(executions.get('run-a')?.map((e) => e.name)).toEqual(['produce', 'root', 'train']);
     expect(executions.get('run-b')).toEqual([]);
@@ -81,7 +84,9 @@ describe.each(DIALECTS)('metadata scope on %s', (dialect) => {
     expect(page.items.map((a) => a.id).sort()).toEqual(idsOf(runA).sort());
     expect((await reader.listArtifacts(A, { first: 50, filter: { namespace: 'team-b' } })).items).toEqual([]);
     expect((await reader.listArtifacts(A, { first: 50, filter: { runId: 'run-b' } })).items).toEqual([]);
-    expect((await reader.listArtifacts(CLUSTER_SCOPE, { first: 50, filter: { namespace: 'team-b' } })).items.map((a) => a.id).sort()).toEqual(idsOf(runB).sort());
+    expect((await reader.listArtifacts(CLUSTER_SCOPE, { first: 50, filter: { namespace: 'team-b' } })).items.map((a) => a.id).sort()).toEqual(
+      idsOf(runB).sort(),
+    );
     expect((await reader.listArtifacts(CLUSTER_SCOPE, { first: 50, filter: { typeIn: ['system.Model'] } })).items.map((a) => a.id).sort()).toHaveLength(2);
     expect((await reader.listArtifacts(CLUSTER_SCOPE, { first: 50, filter: { uriPrefix: 'minio://mlpipeline/v2/artifacts/run-b/' } })).items).toHaveLength(2);
     expect((await reader.listArtifacts(CLUSTER_SCOPE, { first: 50, filter: { uriPrefix: 'minio://mlpipeline/v2/artifacts/run_' } })).items).toHaveLength(0);
@@ -90,7 +95,7 @@ describe.each(DIALECTS)('metadata scope on %s', (dialect) => {
     expect((await reader.listExecutions(B, { first: 50, filter: { runId: 'run-a' } })).items).toEqual([]);
   });
 
-  it('lineage: a tenant cannot start from, or walk into, another tenant\'s nodes', async () => {
+  it("lineage: a tenant cannot start from, or walk into, another tenant's nodes", async () => {
     await expect(reader.lineage({ start: { kind: 'artifact', id: modelB }, direction: 'UPSTREAM', depth: 3, scope: A })).rejects.toBeInstanceOf(NotFoundError);
     const graph = await reader.lineage({ start: { kind: 'artifact', id: modelB }, direction: 'UPSTREAM', depth: 3, scope: B });
     expect(graph.artifacts.map((a) => a.name)).toEqual(['model', 'dataset']);
@@ -98,7 +103,7 @@ describe.each(DIALECTS)('metadata scope on %s', (dialect) => {
     expect(graph.edges.map((e) => e.type).sort()).toEqual(['INPUT', 'OUTPUT', 'OUTPUT']);
   });
 
-  it('lineage: an edge into another tenant\'s execution is neither returned nor followed', async () => {
+  it("lineage: an edge into another tenant's execution is neither returned nor followed", async () => {
     // Team B's train also reads team A's dataset (as if the tenants shared a bucket path).
     const datasetA = [...runA.artifactIds.entries()].find(([identity]) => identity.endsWith('/dataset'))?.[1] as number;
     const trainB = runB.executionIds.get('run-b/train') as number;

@@ -22,7 +22,10 @@ describe.each(DIALECTS)('MetadataWriter on %s', (dialect) => {
   async function rowCounts(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     for (const table of MLMD_TABLES) {
-      const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       counts[table] = Number(row.n);
     }
     return counts;
@@ -48,7 +51,10 @@ describe.each(DIALECTS)('MetadataWriter on %s', (dialect) => {
     const events = await reader.eventsByExecutionIds([produce, train]);
     const output = events.get(produce)?.[0];
     expect(output).toMatchObject({ type: 'OUTPUT', path: ['dataset'], at: T0 + 1000 });
-    expect(events.get(train)?.map((e) => [e.type, e.path])).toEqual([['INPUT', ['dataset']], ['OUTPUT', ['model']]]);
+    expect(events.get(train)?.map((e) => [e.type, e.path])).toEqual([
+      ['INPUT', ['dataset']],
+      ['OUTPUT', ['model']],
+    ]);
     expect(events.get(train)?.[0]?.artifactId).toBe(output?.artifactId);
   });
 
@@ -58,7 +64,16 @@ describe.each(DIALECTS)('MetadataWriter on %s', (dialect) => {
     const properties = await reader.propertiesOf('execution', [train, 999_999]);
     expect(properties.get(train)).toEqual({
       properties: {},
-      customProperties: { display_name: 'train', task_name: 'train', pod_name: 'run-1-train', namespace: 'team-a', run_id: 'run-1', cached: false, retries: 0, score: 0.5 },
+      customProperties: {
+        display_name: 'train',
+        task_name: 'train',
+        pod_name: 'run-1-train',
+        namespace: 'team-a',
+        run_id: 'run-1',
+        cached: false,
+        retries: 0,
+        score: 0.5,
+      },
     });
     expect(properties.get(999_999)).toEqual({ properties: {}, customProperties: {} });
     const context = await reader.propertiesOf('context', [ids.runContextId]);
@@ -90,16 +105,23 @@ describe.each(DIALECTS)('MetadataWriter on %s', (dialect) => {
     };
     const ids = await writer.recordRun(run);
     const root = ids.executionIds.get('run-3/root') as number;
-    const properties = await reader.propertiesOf('execution', [ids.executionIds.get('run-3/produce') as number, ids.executionIds.get('run-3/train') as number, root]);
+    const properties = await reader.propertiesOf('execution', [
+      ids.executionIds.get('run-3/produce') as number,
+      ids.executionIds.get('run-3/train') as number,
+      root,
+    ]);
     for (const key of ['run-3/produce', 'run-3/train']) {
-      expect(properties.get(ids.executionIds.get(key) as number)?.customProperties['parent_dag_id']).toBe(root);
+      expect(properties.get(ids.executionIds.get(key) as number)?.customProperties.parent_dag_id).toBe(root);
     }
-    expect(properties.get(root)?.customProperties['parent_dag_id']).toBeUndefined();
+    expect(properties.get(root)?.customProperties.parent_dag_id).toBeUndefined();
     const context = await reader.propertiesOf('context', [ids.runContextId]);
     expect(context.get(ids.runContextId)?.customProperties).toEqual({ namespace: 'team-a', ...run.runContextProperties });
     // Like KFP's getOrInsertContext: a later writer does not change what the first one recorded.
     await writer.recordRun({ ...run, runContextProperties: { resource_name: 'other', pipeline_root: 'minio://elsewhere' } });
-    expect((await reader.propertiesOf('context', [ids.runContextId])).get(ids.runContextId)?.customProperties).toEqual({ namespace: 'team-a', ...run.runContextProperties });
+    expect((await reader.propertiesOf('context', [ids.runContextId])).get(ids.runContextId)?.customProperties).toEqual({
+      namespace: 'team-a',
+      ...run.runContextProperties,
+    });
   });
 
   it('refuses a parentKey that names no DAG execution of the run, writing nothing', async () => {

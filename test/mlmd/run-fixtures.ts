@@ -67,6 +67,18 @@ export function chainRun(runId: string, namespace: string, layers: number, fanOu
 }
 
 export const MLMD_TABLES = [
-  'Type', 'TypeProperty', 'ParentType', 'Artifact', 'ArtifactProperty', 'Execution', 'ExecutionProperty', 'Event', 'EventPath',
-  'Context', 'ContextProperty', 'ParentContext', 'Association', 'Attribution',
+  'Type',
+  'TypeProperty',
+  'ParentType',
+  'Artifact',
+  'ArtifactProperty',
+  'Execution',
+  'ExecutionProperty',
+  'Event',
+  'EventPath',
+  'Context',
+  'ContextProperty',
+  'ParentContext',
+  'Association',
+  'Attribution',
 ] as const;

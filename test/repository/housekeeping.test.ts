@@ -17,7 +17,12 @@ describe('housekeeping', () => {
   });
 
   it('the README and docs refer only to files that are in the repository', () => {
-    const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const documents = [
+      'README.md',
+      ...readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const missing: string[] = [];
     for (const document of documents) {
       const text = read(document);

@@ -57,7 +57,7 @@ describe.each(['postgres', 'mysql'] as const)('createRun past its deadline on a 
   afterAll(async () => t?.close());
 
   const input = (name: string) => ({ input: { namespace: 'alice', experimentId: experiment.globalId, workflowSpec: argoFixture('hello-world'), name } });
-  const rowsNamed = async (name: string) => (await t.server.app.store.db.selectFrom('runs').selectAll().where('name', '=', name).execute());
+  const rowsNamed = async (name: string) => await t.server.app.store.db.selectFrom('runs').selectAll().where('name', '=', name).execute();
   const workflowsOf = async (runId: string) =>
     (await adminWorkflows(t.emulator).list('alice')).filter((w) => w.metadata.labels?.[STANDALONE_RUN_LABEL] === runId);
 
@@ -99,7 +99,13 @@ describe('other mutations past their deadline on a slow PostgreSQL', () => {
   afterAll(async () => t?.close());
 
   it('archiveRun that could not start before the deadline answers 503 and changes nothing', async () => {
-    const [run] = await t.server.app.store.db.selectFrom('runs').selectAll().where('namespace', '=', 'alice').where('storage_state', '=', 'AVAILABLE').limit(1).execute();
+    const [run] = await t.server.app.store.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('namespace', '=', 'alice')
+      .where('storage_state', '=', 'AVAILABLE')
+      .limit(1)
+      .execute();
     if (!run) throw new Error('the demo data has no run in alice');
     let locked = false;
     const lock = holdLock(t.server.app.store, 'runs', 1_500, () => (locked = true));
@@ -125,17 +131,14 @@ async function startLossyProxy(target: string): Promise<LossyProxy> {
   const state: { loseAnswers: ((req: IncomingMessage) => boolean) | null } = { loseAnswers: null };
   const server: Server = createServer((req, res) => {
     const lose = state.loseAnswers?.(req) ?? false;
-    const forwarded = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        if (lose) {
-          answer.resume(); // the cluster did the work; its answer is lost on the way back
-          return;
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      if (lose) {
+        answer.resume(); // the cluster did the work; its answer is lost on the way back
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     forwarded.on('error', () => res.destroy());
     req.pipe(forwarded);
   });
@@ -176,7 +179,7 @@ function kubeConfigYaml(kc: KubeConfig): string {
   return kc.exportConfig();
 }
 
-describe('createRun when the cluster\'s answer is lost (emulator behind a lossy proxy)', () => {
+describe("createRun when the cluster's answer is lost (emulator behind a lossy proxy)", () => {
   let emulator: RunningEmulator;
   let proxy: LossyProxy;
   let store: StoreHandle;
@@ -192,7 +195,10 @@ describe('createRun when the cluster\'s answer is lost (emulator behind a lossy 
     emulator = await startEmulator({ protocol: 'http', seed: demoSeed() });
     proxy = await startLossyProxy(emulator.url);
     store = await createTestStore('postgres');
-    await store.db.insertInto('experiments').values({ id: experimentId, namespace: 'alice', name: 'faults', description: '', storage_state: 'AVAILABLE', created_at: Date.now() }).execute();
+    await store.db
+      .insertInto('experiments')
+      .values({ id: experimentId, namespace: 'alice', name: 'faults', description: '', storage_state: 'AVAILABLE', created_at: Date.now() })
+      .execute();
     const workflows = new KubeWorkflowClient(plainHttpKubeConfig(emulator, proxy.url));
     config = { ...loadConfig({ CLUSTER_WRITE_TIMEOUT_MS: '400' }, []) };
     service = new RunService({
@@ -206,7 +212,14 @@ describe('createRun when the cluster\'s answer is lost (emulator behind a lossy 
       now: Date.now,
     });
     reconciler = (offset) =>
-      new RunReconciler({ db: store.db, workflows, directory: new StaticNamespaceDirectory(['alice', 'bob']), graceMs: 300_000, keyTtlMs: 86_400_000, now: () => Date.now() + offset });
+      new RunReconciler({
+        db: store.db,
+        workflows,
+        directory: new StaticNamespaceDirectory(['alice', 'bob']),
+        graceMs: 300_000,
+        keyTtlMs: 86_400_000,
+        now: () => Date.now() + offset,
+      });
   });
   afterAll(async () => {
     await proxy?.close();
@@ -221,7 +234,10 @@ describe('createRun when the cluster\'s answer is lost (emulator behind a lossy 
 
   it('answers UNAVAILABLE with the run left pending; the same requestId then returns that run, created once', async () => {
     proxy.loseAnswers = losingWorkflowWrites;
-    const failure = await create('lost answer', 'lost-1').then(() => undefined, (error: unknown) => error);
+    const failure = await create('lost answer', 'lost-1').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     proxy.loseAnswers = null;
     expect(failure).toMatchObject({ code: 'UNAVAILABLE' });
     const [pending] = await store.db.selectFrom('runs').selectAll().where('name', '=', 'lost answer').execute();

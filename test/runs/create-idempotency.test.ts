@@ -61,7 +61,13 @@ describe('idempotent creates (requestId)', () => {
 
   it("is scoped per user: another user's identical requestId never returns alice's run", async () => {
     const research = await experimentOf(t.server.app.store.db, 'ml-research');
-    const input = { namespace: 'ml-research', experimentId: research.globalId, workflowSpec: argoFixture('hello-world'), name: 'shared key', requestId: 'same-key' };
+    const input = {
+      namespace: 'ml-research',
+      experimentId: research.globalId,
+      workflowSpec: argoFixture('hello-world'),
+      name: 'shared key',
+      requestId: 'same-key',
+    };
     const byAlice = await t.gql<CreateRunData>(CREATE_RUN, { input }, ALICE);
     const byCarol = await t.gql<CreateRunData>(CREATE_RUN, { input }, CAROL);
     expect(byAlice.body.errors).toBeUndefined();
@@ -82,7 +88,11 @@ describe('idempotent creates (requestId)', () => {
   });
 
   it('createExperiment, createPipeline, createPipelineVersion and createRecurringRun replay too', async () => {
-    const twice = async <T>(query: string, variables: Record<string, unknown>, pick: (data: T) => string | undefined): Promise<[string | undefined, string | undefined]> => {
+    const twice = async <T>(
+      query: string,
+      variables: Record<string, unknown>,
+      pick: (data: T) => string | undefined,
+    ): Promise<[string | undefined, string | undefined]> => {
       const a = await t.gql<T>(query, variables, ALICE);
       const b = await t.gql<T>(query, variables, ALICE);
       expect(a.body.errors).toBeUndefined();
@@ -116,7 +126,16 @@ describe('idempotent creates (requestId)', () => {
     const versionId = await versionOf(t.server.app.store.db, 'alice', 'idempotent pipeline');
     const [r1, r2] = await twice<{ createRecurringRun: { recurringRun: { id: string } } }>(
       'mutation($input: CreateRecurringRunInput!) { createRecurringRun(input: $input) { recurringRun { id } } }',
-      { input: { namespace: 'alice', experimentId: experiment.globalId, pipelineVersionId: versionId, name: 'idempotent schedule', cron: '0 0 * * * *', requestId: 'rr-1' } },
+      {
+        input: {
+          namespace: 'alice',
+          experimentId: experiment.globalId,
+          pipelineVersionId: versionId,
+          name: 'idempotent schedule',
+          cron: '0 0 * * * *',
+          requestId: 'rr-1',
+        },
+      },
       (d) => d.createRecurringRun.recurringRun.id,
     );
     expect(r2).toBe(r1);

@@ -5,7 +5,12 @@ import { STANDALONE_RUN_LABEL } from '../../src/kube/workflow/run-labels.js';
 import { createLiveWorkflowLoader } from '../../src/runs/live-workflow-loader.js';
 
 const workflow = (namespace: string, name: string, runId?: string): Workflow =>
-  ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { namespace, name, labels: runId ? { [STANDALONE_RUN_LABEL]: runId } : {} }, spec: {} }) as Workflow;
+  ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { namespace, name, labels: runId ? { [STANDALONE_RUN_LABEL]: runId } : {} },
+    spec: {},
+  }) as Workflow;
 
 /** A cluster of a few workflows that records every call; `hang` never answers. */
 function fakeClient(workflows: readonly Workflow[], hang = false) {

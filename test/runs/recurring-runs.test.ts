@@ -52,13 +52,18 @@ describe('recurring runs as ScheduledWorkflows', () => {
   });
   afterAll(async () => t?.close());
 
-  const swf = async (name: string) => (await custom.getNamespacedCustomObject({ ...SCHEDULED_WORKFLOW_RESOURCE, namespace: 'ml-research', name })) as ScheduledWorkflow;
+  const swf = async (name: string) =>
+    (await custom.getNamespacedCustomObject({ ...SCHEDULED_WORKFLOW_RESOURCE, namespace: 'ml-research', name })) as ScheduledWorkflow;
   const row = async (globalId: string) => (await t.server.app.repositories.recurringRuns.byIds([fromGlobalId(globalId).id]))[0];
 
   it('creates a KFP-shaped ScheduledWorkflow and a row with the creator (user and groups); enable, disable, delete', async () => {
-    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string; enabled: boolean; createdBy: string; trigger: { cron: string } } } }>(CREATE, {
-      input: { ...input, name: 'hourly', cron: '0 * * * *', maxConcurrency: 2, catchup: false, startAt: '2026-01-01T00:00:00Z' },
-    }, ALICE);
+    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string; enabled: boolean; createdBy: string; trigger: { cron: string } } } }>(
+      CREATE,
+      {
+        input: { ...input, name: 'hourly', cron: '0 * * * *', maxConcurrency: 2, catchup: false, startAt: '2026-01-01T00:00:00Z' },
+      },
+      ALICE,
+    );
     expect(res.body.errors).toBeUndefined();
     const created = res.body.data?.createRecurringRun.recurringRun;
     expect(created).toMatchObject({ enabled: true, createdBy: 'alice@example.com', trigger: { cron: '0 0 * * * *' } });
@@ -74,13 +79,21 @@ describe('recurring runs as ScheduledWorkflows', () => {
     });
 
     const id = created?.id ?? '';
-    const disabled = await t.gql<{ disableRecurringRun: { recurringRun: { enabled: boolean } } }>(`mutation($id: ID!) { disableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`, { id }, ALICE);
+    const disabled = await t.gql<{ disableRecurringRun: { recurringRun: { enabled: boolean } } }>(
+      `mutation($id: ID!) { disableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`,
+      { id },
+      ALICE,
+    );
     expect(disabled.body.data?.disableRecurringRun.recurringRun.enabled).toBe(false);
-    expect((await swf(stored?.scheduled_workflow_name ?? '')).spec['enabled']).toBe(false);
-    const viewer = await t.gql(`mutation($id: ID!) { enableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`, { id }, { user: 'dave@example.com' });
+    expect((await swf(stored?.scheduled_workflow_name ?? '')).spec.enabled).toBe(false);
+    const viewer = await t.gql(
+      `mutation($id: ID!) { enableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`,
+      { id },
+      { user: 'dave@example.com' },
+    );
     expect(viewer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await t.gql(`mutation($id: ID!) { enableRecurringRun(input: { id: $id }) { recurringRun { enabled } } }`, { id }, ALICE);
-    expect((await swf(stored?.scheduled_workflow_name ?? '')).spec['enabled']).toBe(true);
+    expect((await swf(stored?.scheduled_workflow_name ?? '')).spec.enabled).toBe(true);
     const deleted = await t.gql(`mutation($id: ID!) { deleteRecurringRun(input: { id: $id }) { recurringRun { id } } }`, { id }, ALICE);
     expect(deleted.body.errors).toBeUndefined();
     await expect(swf(stored?.scheduled_workflow_name ?? '')).rejects.toThrow();
@@ -88,7 +101,11 @@ describe('recurring runs as ScheduledWorkflows', () => {
   });
 
   it('mirrors a schedule paused or deleted in the cluster (kubectl, KFP UI) into the recurring run', async () => {
-    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(CREATE, { input: { ...input, name: 'mirrored', intervalSeconds: 3600 } }, ALICE);
+    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(
+      CREATE,
+      { input: { ...input, name: 'mirrored', intervalSeconds: 3600 } },
+      ALICE,
+    );
     const id = res.body.data?.createRecurringRun.recurringRun.id ?? '';
     const name = (await row(id))?.scheduled_workflow_name ?? '';
     const kc = new KubeConfig();
@@ -119,19 +136,37 @@ describe('recurring runs as ScheduledWorkflows', () => {
     expect(list.items).toHaveLength(0);
   });
 
-  it("records a scheduled run attributed to the creator; once the creator lost the right, disables the schedule and records FAILED instead of running it", async () => {
+  it('records a scheduled run attributed to the creator; once the creator lost the right, disables the schedule and records FAILED instead of running it', async () => {
     const admin = adminWorkflows(t.emulator);
-    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(CREATE, { input: { ...input, name: 'every-minute', intervalSeconds: 60 } }, ALICE);
+    const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(
+      CREATE,
+      { input: { ...input, name: 'every-minute', intervalSeconds: 60 } },
+      ALICE,
+    );
     const recurring = await row(res.body.data?.createRecurringRun.recurringRun.id ?? '');
     const scheduledName = recurring?.scheduled_workflow_name ?? '';
-    const spec = (await swf(scheduledName)).spec['workflow'] as { spec: object };
+    const spec = (await swf(scheduledName)).spec.workflow as { spec: object };
     // What KFP's ScheduledWorkflow controller creates: the spec, labelled with the schedule.
     const produce = (suffix: string) =>
-      admin.create('ml-research', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: `${scheduledName}-${suffix}`, labels: { [LABEL_SCHEDULED_WORKFLOW_NAME]: scheduledName, 'scheduledworkflows.kubeflow.org/workflowEpoch': '1767225600' } }, spec: spec.spec });
+      admin.create('ml-research', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: {
+          name: `${scheduledName}-${suffix}`,
+          labels: { [LABEL_SCHEDULED_WORKFLOW_NAME]: scheduledName, 'scheduledworkflows.kubeflow.org/workflowEpoch': '1767225600' },
+        },
+        spec: spec.spec,
+      });
 
     const ok = await produce('1');
     const okRow = await waitFor(async () => (await t.server.app.repositories.runs.byIds([ok.metadata.uid ?? '']))[0], 5_000, 'scheduled run row');
-    expect(okRow).toMatchObject({ namespace: 'ml-research', recurring_run_id: recurring?.id, created_by: 'alice@example.com', scheduled_at: 1767225600000, state: 'PENDING' });
+    expect(okRow).toMatchObject({
+      namespace: 'ml-research',
+      recurring_run_id: recurring?.id,
+      created_by: 'alice@example.com',
+      scheduled_at: 1767225600000,
+      state: 'PENDING',
+    });
 
     // alice loses her edit binding in ml-research (simulated by a creator who never had it).
     await t.server.app.repositories.recurringRuns.update(recurring?.id ?? '', { created_by: 'former-member@example.com', created_by_groups: '[]' });
@@ -140,7 +175,7 @@ describe('recurring runs as ScheduledWorkflows', () => {
     expect(deniedRow.state).toBe('FAILED');
     expect(JSON.parse(deniedRow.workflow_status ?? '{}').message).toContain('may no longer create runs in namespace ml-research');
     expect((await t.server.app.repositories.recurringRuns.byIds([recurring?.id ?? '']))[0]?.enabled).toBe(0);
-    expect((await swf(scheduledName)).spec['enabled']).toBe(false);
+    expect((await swf(scheduledName)).spec.enabled).toBe(false);
     await waitFor(async () => !(await admin.list('ml-research')).some((w) => w.metadata.name === `${scheduledName}-2`), 5_000, 'workflow deleted');
     // A later status write by Argo does not revive it.
     expect((await t.server.app.repositories.runs.byIds([denied.metadata.uid ?? '']))[0]?.state).toBe('FAILED');
@@ -150,11 +185,19 @@ describe('recurring runs as ScheduledWorkflows', () => {
     // KFP: backend/src/apiserver/resource/resource_manager.go ArchiveExperiment patches spec.enabled=false onto each
     // ScheduledWorkflow of the experiment, then disables the jobs in the same transaction that archives the runs;
     // UnarchiveExperiment restores only the experiment.
-    const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(`mutation { createExperiment(input: { namespace: "ml-research", name: "archived-with-schedules" }) { experiment { id } } }`, {}, ALICE);
+    const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(
+      `mutation { createExperiment(input: { namespace: "ml-research", name: "archived-with-schedules" }) { experiment { id } } }`,
+      {},
+      ALICE,
+    );
     const experimentId = created.body.data?.createExperiment.experiment.id ?? '';
     expect(experimentId).not.toBe('');
     const schedule = async (name: string) => {
-      const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(CREATE, { input: { ...input, experimentId, name, intervalSeconds: 3600 } }, ALICE);
+      const res = await t.gql<{ createRecurringRun: { recurringRun: { id: string } } }>(
+        CREATE,
+        { input: { ...input, experimentId, name, intervalSeconds: 3600 } },
+        ALICE,
+      );
       expect(res.body.errors).toBeUndefined();
       const id = res.body.data?.createRecurringRun.recurringRun.id ?? '';
       return { id, swfName: (await row(id))?.scheduled_workflow_name ?? '' };
@@ -166,23 +209,31 @@ describe('recurring runs as ScheduledWorkflows', () => {
     const kc = new KubeConfig();
     kc.loadFromString(t.emulator.kubeconfigYaml());
     await new KubeScheduledWorkflowClient(kc).delete('ml-research', gone.swfName);
-    expect((await swf(first.swfName)).spec['enabled']).toBe(true);
+    expect((await swf(first.swfName)).spec.enabled).toBe(true);
 
     const enabledOf = `query($a: ID!, $b: ID!) { a: recurringRun(id: $a) { enabled } b: recurringRun(id: $b) { enabled } }`;
-    const archived = await t.gql<{ archiveExperiment: { experiment: { storageState: string } } }>(`mutation($id: ID!) { archiveExperiment(input: { id: $id }) { experiment { storageState } } }`, { id: experimentId }, ALICE);
+    const archived = await t.gql<{ archiveExperiment: { experiment: { storageState: string } } }>(
+      `mutation($id: ID!) { archiveExperiment(input: { id: $id }) { experiment { storageState } } }`,
+      { id: experimentId },
+      ALICE,
+    );
     expect(archived.body.errors).toBeUndefined();
     expect(archived.body.data?.archiveExperiment.experiment.storageState).toBe('ARCHIVED');
     for (const s of [first, second]) {
-      expect((await swf(s.swfName)).spec['enabled']).toBe(false);
+      expect((await swf(s.swfName)).spec.enabled).toBe(false);
       expect((await row(s.id))?.enabled).toBe(0);
     }
     expect((await row(gone.id))?.enabled).toBe(0);
     expect((await t.gql(enabledOf, { a: first.id, b: second.id }, ALICE)).body.data).toEqual({ a: { enabled: false }, b: { enabled: false } });
 
-    const unarchived = await t.gql<{ unarchiveExperiment: { experiment: { storageState: string } } }>(`mutation($id: ID!) { unarchiveExperiment(input: { id: $id }) { experiment { storageState } } }`, { id: experimentId }, ALICE);
+    const unarchived = await t.gql<{ unarchiveExperiment: { experiment: { storageState: string } } }>(
+      `mutation($id: ID!) { unarchiveExperiment(input: { id: $id }) { experiment { storageState } } }`,
+      { id: experimentId },
+      ALICE,
+    );
     expect(unarchived.body.data?.unarchiveExperiment.experiment.storageState).toBe('AVAILABLE');
     for (const s of [first, second]) {
-      expect((await swf(s.swfName)).spec['enabled']).toBe(false);
+      expect((await swf(s.swfName)).spec.enabled).toBe(false);
       expect((await row(s.id))?.enabled).toBe(0);
     }
     expect((await t.gql(enabledOf, { a: first.id, b: second.id }, ALICE)).body.data).toEqual({ a: { enabled: false }, b: { enabled: false } });

@@ -31,7 +31,10 @@ export function adminWorkflows(emulator: RunningEmulator) {
       return (await custom.createNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, body })) as Workflow;
     },
     async patch(namespace: string, name: string, body: object): Promise<Workflow> {
-      return (await custom.patchNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))) as Workflow;
+      return (await custom.patchNamespacedCustomObject(
+        { ...WORKFLOW_RESOURCE, namespace, name, body },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )) as Workflow;
     },
     async remove(namespace: string, name: string): Promise<void> {
       await custom.deleteNamespacedCustomObject({ ...WORKFLOW_RESOURCE, namespace, name });

@@ -28,7 +28,12 @@ const schema = buildKfpSchema();
 const TEXT = new Set(['String', 'ID', 'federation__FieldSet', 'link__Import', 'federation__Scope', 'federation__Policy']);
 const JSON_SCALARS = new Set(['JSONObject', 'JSON', '_Any']);
 const NOT_TEXT = new Set(['Int', 'Float', 'Boolean', 'DateTime']);
-const LONG: Record<string, number> = { description: config.MAX_TEXT_LENGTH, uriPrefix: config.MAX_TEXT_LENGTH, spec: config.MAX_SPEC_BYTES, workflowSpec: config.MAX_SPEC_BYTES };
+const LONG: Record<string, number> = {
+  description: config.MAX_TEXT_LENGTH,
+  uriPrefix: config.MAX_TEXT_LENGTH,
+  spec: config.MAX_SPEC_BYTES,
+  workflowSpec: config.MAX_SPEC_BYTES,
+};
 
 interface Position {
   /** `Query.namespace(name)`, `Mutation.createRun(input.name)` */
@@ -44,13 +49,33 @@ interface Position {
 
 const positions: Position[] = [];
 /** Every list argument or input field, of any item type: `Query.nodes(ids)`, `….runs(filter.stateIn)`. */
-const lists: { readonly coordinate: string; readonly field: GraphQLField<unknown, unknown>; readonly subscription: boolean; readonly args: (value: unknown) => Record<string, unknown>; readonly path: string }[] = [];
+const lists: {
+  readonly coordinate: string;
+  readonly field: GraphQLField<unknown, unknown>;
+  readonly subscription: boolean;
+  readonly args: (value: unknown) => Record<string, unknown>;
+  readonly path: string;
+}[] = [];
 const unclassified: string[] = [];
 
-function collect(type: GraphQLInputType, name: string, path: string, wrap: (value: unknown) => unknown, base: Omit<Position, 'args' | 'path' | 'kind' | 'max' | 'coordinate'> & { readonly prefix: string }, argName: string, depth = 0): void {
+function collect(
+  type: GraphQLInputType,
+  name: string,
+  path: string,
+  wrap: (value: unknown) => unknown,
+  base: Omit<Position, 'args' | 'path' | 'kind' | 'max' | 'coordinate'> & { readonly prefix: string },
+  argName: string,
+  depth = 0,
+): void {
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    lists.push({ field: base.field, subscription: base.subscription, coordinate: `${base.prefix}(${path})`, path, args: (value) => ({ [argName]: wrap(value) }) });
+    lists.push({
+      field: base.field,
+      subscription: base.subscription,
+      coordinate: `${base.prefix}(${path})`,
+      path,
+      args: (value) => ({ [argName]: wrap(value) }),
+    });
     collect(nullable.ofType as GraphQLInputType, name, `${path}[0]`, (v) => wrap([v]), base, argName, depth);
     return;
   }
@@ -92,32 +117,42 @@ const isLimitError = (error: unknown): error is InvalidInputError =>
   error instanceof InvalidInputError && ['maxLength', 'maxDepth', 'maxItems'].some((key) => error.details[key] !== undefined);
 
 describe('input limits cover every String, ID and JSON argument and input field', () => {
-  it('finds the schema\'s inputs, every one of a known kind', () => {
+  it("finds the schema's inputs, every one of a known kind", () => {
     expect(unclassified).toEqual([]);
     // Sanity: the walk reaches root arguments, nested input fields, lists, JSON and subscription arguments.
     const coordinates = positions.map((p) => p.coordinate);
-    for (const expected of ['Query.namespace(name)', 'Mutation.createRun(input.workflowSpec)', 'Mutation.createRun(input.parameters)', 'Query.nodes(ids[0])', 'Subscription.runUpdated(namespace)', 'Query._entities(representations[0])']) {
+    for (const expected of [
+      'Query.namespace(name)',
+      'Mutation.createRun(input.workflowSpec)',
+      'Mutation.createRun(input.parameters)',
+      'Query.nodes(ids[0])',
+      'Subscription.runUpdated(namespace)',
+      'Query._entities(representations[0])',
+    ]) {
       expect(coordinates).toContain(expected);
     }
     expect(coordinates.some((c) => /\.runs\(filter\.nameContains\)$/.test(c))).toBe(true);
     expect(positions.length).toBeGreaterThan(40);
   });
 
-  it.each(positions.map((p) => [p.coordinate, p] as const))('%s: one character over the limit is BAD_USER_INPUT, naming the path, not echoing the value', async (_name, position) => {
-    const value = position.kind === 'text' ? 'x'.repeat(position.max + 1) : { value: 'x'.repeat(position.max + 1) };
-    const error = await outcome(position, value);
-    expect(isLimitError(error)).toBe(true);
-    const invalid = error as InvalidInputError;
-    expect(invalid.details['path']).toBe(position.kind === 'text' ? position.path : `${position.path}.value`);
-    expect(invalid.message).not.toContain('xxxxxxxxxx');
-    expect(invalid.message.length).toBeLessThan(200);
-    if (position.kind === 'json') {
-      let deep: unknown = 'leaf';
-      for (let i = 0; i < config.MAX_JSON_DEPTH + 1; i += 1) deep = { d: deep };
-      const nested = await outcome(position, deep);
-      expect(isLimitError(nested)).toBe(true);
-    }
-  });
+  it.each(positions.map((p) => [p.coordinate, p] as const))(
+    '%s: one character over the limit is BAD_USER_INPUT, naming the path, not echoing the value',
+    async (_name, position) => {
+      const value = position.kind === 'text' ? 'x'.repeat(position.max + 1) : { value: 'x'.repeat(position.max + 1) };
+      const error = await outcome(position, value);
+      expect(isLimitError(error)).toBe(true);
+      const invalid = error as InvalidInputError;
+      expect(invalid.details.path).toBe(position.kind === 'text' ? position.path : `${position.path}.value`);
+      expect(invalid.message).not.toContain('xxxxxxxxxx');
+      expect(invalid.message.length).toBeLessThan(200);
+      if (position.kind === 'json') {
+        let deep: unknown = 'leaf';
+        for (let i = 0; i < config.MAX_JSON_DEPTH + 1; i += 1) deep = { d: deep };
+        const nested = await outcome(position, deep);
+        expect(isLimitError(nested)).toBe(true);
+      }
+    },
+  );
 
   it('finds the list inputs, text or not', () => {
     const coordinates = lists.map((l) => l.coordinate);
@@ -136,11 +171,14 @@ describe('input limits cover every String, ID and JSON argument and input field'
       return undefined;
     })();
     expect(isLimitError(error)).toBe(true);
-    expect((error as InvalidInputError).details['path']).toBe(list.path);
+    expect((error as InvalidInputError).details.path).toBe(list.path);
   });
 
-  it.each(positions.filter((p) => p.kind === 'text').map((p) => [p.coordinate, p] as const))('%s: a value at the limit passes the check', async (_name, position) => {
-    const error = await outcome(position, 'x'.repeat(position.max));
-    expect(isLimitError(error)).toBe(false);
-  });
+  it.each(positions.filter((p) => p.kind === 'text').map((p) => [p.coordinate, p] as const))(
+    '%s: a value at the limit passes the check',
+    async (_name, position) => {
+      const error = await outcome(position, 'x'.repeat(position.max));
+      expect(isLimitError(error)).toBe(false);
+    },
+  );
 });

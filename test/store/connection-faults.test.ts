@@ -84,7 +84,7 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** What a resolver failing with this error answers. */
 function graphqlCodeOf(error: unknown): unknown {
   const wrapped = new GraphQLError('raw', { path: ['runs'], originalError: error as Error });
-  return formatError(wrapped.toJSON(), wrapped).extensions?.['code'];
+  return formatError(wrapped.toJSON(), wrapped).extensions?.code;
 }
 
 describe.each([
@@ -113,10 +113,13 @@ describe.each([
     target = await open();
     const { store } = target;
     await sql`select 1`.execute(store.db);
-    const inFlight = target.sleep(20).execute(store.db).then(
-      () => new Error('the statement was expected to fail'),
-      (error: unknown) => error,
-    );
+    const inFlight = target
+      .sleep(20)
+      .execute(store.db)
+      .then(
+        () => new Error('the statement was expected to fail'),
+        (error: unknown) => error,
+      );
     await settle(300);
     expect(await target.killSessions()).toBeGreaterThan(0);
     const failure = await inFlight;

@@ -69,9 +69,7 @@ describe.each(DIALECTS)('keyset pagination on %s', (dialect) => {
     await runs.insert(run('rb-000', 'b', 'eb-000', 'name-3', T0 + 1500));
     for (const row of runRows) await runs.insert(row);
 
-    const recurringRows = shuffled(COUNT).map((i) =>
-      recurringRun(`ja-${pad(i)}`, 'a', 'ea-000', 'va-000', `${shape(i).name}-${pad(i)}`, shape(i).createdAt),
-    );
+    const recurringRows = shuffled(COUNT).map((i) => recurringRun(`ja-${pad(i)}`, 'a', 'ea-000', 'va-000', `${shape(i).name}-${pad(i)}`, shape(i).createdAt));
     for (const row of recurringRows) await recurring.insert(row);
 
     cases.push(
@@ -112,7 +110,11 @@ describe.each(DIALECTS)('keyset pagination on %s', (dialect) => {
   it('walks backward from a cursor to the start: last/before yields the rows before it', async () => {
     const c = cases.find((x) => x.name === 'experiments') as Case;
     const all = expectedOrder(c.expected, 'CREATED_AT_DESC');
-    const page2 = await c.list('CREATED_AT_DESC', { size: 5, backward: false, cursor: (await c.list('CREATED_AT_DESC', { size: 5, backward: false, cursor: null })).endCursor });
+    const page2 = await c.list('CREATED_AT_DESC', {
+      size: 5,
+      backward: false,
+      cursor: (await c.list('CREATED_AT_DESC', { size: 5, backward: false, cursor: null })).endCursor,
+    });
     expect(page2.items.map((r) => r.id)).toEqual(all.slice(5, 10));
     const before = await c.list('CREATED_AT_DESC', { size: 3, backward: true, cursor: page2.startCursor });
     expect(before.items.map((r) => r.id)).toEqual(all.slice(2, 5));

@@ -13,9 +13,30 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
 
   it('creates the kfp-graph and ML-Metadata tables, and records schema version 10', async () => {
     const tables = (await store.db.introspection.getTables()).map((t) => t.name.toLowerCase());
-    for (const table of ['experiments', 'pipelines', 'pipeline_versions', 'runs', 'recurring_runs', 'controller_state', 'idempotency_keys',
-      'type', 'artifact', 'execution', 'context', 'event', 'eventpath', 'attribution', 'association', 'parentcontext',
-      'artifactproperty', 'executionproperty', 'contextproperty', 'typeproperty', 'parenttype', 'mlmdenv']) {
+    for (const table of [
+      'experiments',
+      'pipelines',
+      'pipeline_versions',
+      'runs',
+      'recurring_runs',
+      'controller_state',
+      'idempotency_keys',
+      'type',
+      'artifact',
+      'execution',
+      'context',
+      'event',
+      'eventpath',
+      'attribution',
+      'association',
+      'parentcontext',
+      'artifactproperty',
+      'executionproperty',
+      'contextproperty',
+      'typeproperty',
+      'parenttype',
+      'mlmdenv',
+    ]) {
       expect(tables).toContain(table);
     }
     const env = await store.db.selectFrom('MLMDEnv').select('schema_version').execute();
@@ -27,8 +48,16 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     await expect(store.db.selectFrom('runs').select('pending_since').where('pending_since', 'is not', null).execute()).resolves.toEqual([]);
     const key = { owner: 'alice@example.com', request_id: 'k1', operation: 'createRun', fingerprint: 'f', resource_id: 'r1', created_at: Date.now() };
     await store.db.insertInto('idempotency_keys').values(key).execute();
-    await store.db.insertInto('idempotency_keys').values({ ...key, owner: 'bob@example.com' }).execute();
-    await expect(store.db.insertInto('idempotency_keys').values({ ...key, resource_id: 'r2' }).execute()).rejects.toThrow();
+    await store.db
+      .insertInto('idempotency_keys')
+      .values({ ...key, owner: 'bob@example.com' })
+      .execute();
+    await expect(
+      store.db
+        .insertInto('idempotency_keys')
+        .values({ ...key, resource_id: 'r2' })
+        .execute(),
+    ).rejects.toThrow();
   });
 
   it('is idempotent: a second run applies nothing', async () => {
@@ -37,7 +66,10 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
 
   it('reads BIGINT epoch milliseconds back as numbers', async () => {
     const now = Date.now();
-    await store.db.insertInto('experiments').values({ id: 'e1', namespace: 'a', name: 'x', description: '', storage_state: 'AVAILABLE', created_at: now }).execute();
+    await store.db
+      .insertInto('experiments')
+      .values({ id: 'e1', namespace: 'a', name: 'x', description: '', storage_state: 'AVAILABLE', created_at: now })
+      .execute();
     const row = await store.db.selectFrom('experiments').select('created_at').where('id', '=', 'e1').executeTakeFirstOrThrow();
     expect(row.created_at).toBe(now);
     const count = await sql<{ n: number }>`select count(*) as n from experiments`.execute(store.db);

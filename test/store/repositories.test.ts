@@ -63,7 +63,14 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect((await pipelines.versionsByIds(['v-1']))[0]).toMatchObject({ pipeline_id: 'p-1', namespace: 'team-a' });
     expect((await recurring.byIds(['j-2']))[0]).toMatchObject({ enabled: 0, name: 'Weekly_Train' });
     const before = store.statements.count;
-    for (const call of [experiments.byIds([]), runs.byIds([]), pipelines.byIds([]), pipelines.versionsByIds([]), recurring.byIds([]), pipelines.latestVersions([])]) {
+    for (const call of [
+      experiments.byIds([]),
+      runs.byIds([]),
+      pipelines.byIds([]),
+      pipelines.versionsByIds([]),
+      recurring.byIds([]),
+      pipelines.latestVersions([]),
+    ]) {
       expect(await call).toEqual([]);
     }
     expect(store.statements.count).toBe(before);
@@ -98,7 +105,9 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect(ids(await runs.list(['team-a'], { experimentId: 'e-1' }, undefined, ALL))).toEqual(['r-3', 'r-4', 'r-5']);
     expect(ids(await runs.list(['team-a'], { recurringRunId: 'j-1' }, undefined, ALL))).toEqual(['r-4']);
     expect(ids(await runs.list(['team-a'], { storageState: 'ARCHIVED' }, undefined, ALL))).toEqual(['r-5']);
-    expect(ids(await runs.list(['team-a'], { storageState: 'AVAILABLE', experimentId: 'e-1', stateIn: ['SUCCEEDED', 'CANCELED'] }, undefined, ALL))).toEqual(['r-4']);
+    expect(ids(await runs.list(['team-a'], { storageState: 'AVAILABLE', experimentId: 'e-1', stateIn: ['SUCCEEDED', 'CANCELED'] }, undefined, ALL))).toEqual([
+      'r-4',
+    ]);
     // An experiment of another namespace filters to nothing: the namespace restriction still holds.
     expect(ids(await runs.list(['team-a'], { experimentId: 'e-b' }, undefined, ALL))).toEqual([]);
   });
@@ -123,7 +132,12 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect(page.hasNextPage).toBe(true);
     // No namespace at all: nothing, without asking the database.
     const none = store.statements.count;
-    for (const list of [experiments.list([], {}, undefined, ALL), runs.list([], {}, undefined, ALL), pipelines.list([], {}, undefined, ALL), recurring.list([], {}, undefined, ALL)]) {
+    for (const list of [
+      experiments.list([], {}, undefined, ALL),
+      runs.list([], {}, undefined, ALL),
+      pipelines.list([], {}, undefined, ALL),
+      recurring.list([], {}, undefined, ALL),
+    ]) {
       expect((await list).items).toEqual([]);
     }
     expect(store.statements.count).toBe(none);
@@ -186,8 +200,14 @@ describe.each(DIALECTS)('pipeline versions on %s', (dialect) => {
   it('deleting a pipeline deletes its versions and keeps its runs, without their version', async () => {
     const p = pipeline('p-del', 'ns', 'deleted', T0);
     await pipelines.insertWithVersion(p, version('v-del', p, 'v1', T0));
-    await store.db.insertInto('experiments').values(experiment('e-1', 'ns', 'e', T0)).execute();
-    await store.db.insertInto('runs').values(run('r-1', 'ns', 'e-1', 'r', T0, { pipeline_version_id: 'v-del' })).execute();
+    await store.db
+      .insertInto('experiments')
+      .values(experiment('e-1', 'ns', 'e', T0))
+      .execute();
+    await store.db
+      .insertInto('runs')
+      .values(run('r-1', 'ns', 'e-1', 'r', T0, { pipeline_version_id: 'v-del' }))
+      .execute();
     expect(await pipelines.versionIdsOf('p-del')).toEqual(['v-del']);
     await pipelines.delete('p-del');
     expect(await pipelines.byIds(['p-del'])).toEqual([]);

@@ -14,7 +14,10 @@ const DIAMOND = readFileSync(new URL('../fixtures/upstream/argo/dag-diamond.yaml
 const directory = new StaticNamespaceDirectory(['team-a', 'team-b']);
 
 async function rowCount(store: StoreHandle, table: 'experiments' | 'pipelines' | 'pipeline_versions' | 'runs'): Promise<number> {
-  const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -75,7 +78,10 @@ describe.each(DIALECTS)('ExperimentService on %s', (dialect) => {
   it('archiving archives its runs (and only its runs); unarchiving restores the experiment', async () => {
     const exp = await service.create({ namespace: 'team-a', name: 'archive-me' });
     const keep = await service.create({ namespace: 'team-a', name: 'keep' });
-    await store.db.insertInto('runs').values([run('ar-1', 'team-a', exp.id, 'r1', T0), run('ar-2', 'team-a', exp.id, 'r2', T0), run('kr-1', 'team-a', keep.id, 'k', T0)]).execute();
+    await store.db
+      .insertInto('runs')
+      .values([run('ar-1', 'team-a', exp.id, 'r1', T0), run('ar-2', 'team-a', exp.id, 'r2', T0), run('kr-1', 'team-a', keep.id, 'k', T0)])
+      .execute();
     await expect(service.setStorageState(exp.id, 'ARCHIVED')).resolves.toMatchObject({ storage_state: 'ARCHIVED' });
     const states = await store.db.selectFrom('runs').select(['id', 'storage_state']).where('id', 'in', ['ar-1', 'ar-2', 'kr-1']).orderBy('id').execute();
     expect(states).toEqual([
@@ -93,42 +99,69 @@ describe.each(DIALECTS)('ExperimentService on %s', (dialect) => {
     const pipelines = new PipelineService(store.db, directory, 1 << 20, () => T0);
     const { version } = await pipelines.create({ namespace: 'team-a', name: 'for-schedules', version: { name: 'v1', spec: DIAMOND } });
     const v = version?.id as string;
-    await store.db.insertInto('recurring_runs').values([
-      recurringRun('sa-1', 'team-a', exp.id, v, 'one', T0),
-      recurringRun('sa-2', 'team-a', exp.id, v, 'two', T0),
-      recurringRun('sa-3', 'team-a', exp.id, v, 'three', T0, { enabled: 0 }),
-      recurringRun('sk-1', 'team-a', keep.id, v, 'kept', T0),
-    ]).execute();
-    const enabled = async () => (await store.db.selectFrom('recurring_runs').select(['id', 'enabled']).where('id', 'in', ['sa-1', 'sa-2', 'sa-3', 'sk-1']).orderBy('id').execute()).map((r) => [r.id, Number(r.enabled)]);
+    await store.db
+      .insertInto('recurring_runs')
+      .values([
+        recurringRun('sa-1', 'team-a', exp.id, v, 'one', T0),
+        recurringRun('sa-2', 'team-a', exp.id, v, 'two', T0),
+        recurringRun('sa-3', 'team-a', exp.id, v, 'three', T0, { enabled: 0 }),
+        recurringRun('sk-1', 'team-a', keep.id, v, 'kept', T0),
+      ])
+      .execute();
+    const enabled = async () =>
+      (await store.db.selectFrom('recurring_runs').select(['id', 'enabled']).where('id', 'in', ['sa-1', 'sa-2', 'sa-3', 'sk-1']).orderBy('id').execute()).map(
+        (r) => [r.id, Number(r.enabled)],
+      );
 
     // The cluster refuses: nothing is archived, nothing disabled.
     schedules.refuse = true;
     await expect(service.setStorageState(exp.id, 'ARCHIVED')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect((await service.get(exp.id)).storage_state).toBe('AVAILABLE');
-    expect(await enabled()).toEqual([['sa-1', 1], ['sa-2', 1], ['sa-3', 0], ['sk-1', 1]]);
+    expect(await enabled()).toEqual([
+      ['sa-1', 1],
+      ['sa-2', 1],
+      ['sa-3', 0],
+      ['sk-1', 1],
+    ]);
 
     schedules.refuse = false;
     await service.setStorageState(exp.id, 'ARCHIVED');
     // Every ScheduledWorkflow of the experiment is patched, the disabled one too (KFP patches them all).
     expect([...schedules.disabled].sort()).toEqual(['sa-1', 'sa-2', 'sa-3']);
-    expect(await enabled()).toEqual([['sa-1', 0], ['sa-2', 0], ['sa-3', 0], ['sk-1', 1]]);
+    expect(await enabled()).toEqual([
+      ['sa-1', 0],
+      ['sa-2', 0],
+      ['sa-3', 0],
+      ['sk-1', 1],
+    ]);
 
     schedules.disabled.length = 0;
     await service.setStorageState(exp.id, 'AVAILABLE');
     expect(schedules.disabled).toEqual([]);
-    expect(await enabled()).toEqual([['sa-1', 0], ['sa-2', 0], ['sa-3', 0], ['sk-1', 1]]);
+    expect(await enabled()).toEqual([
+      ['sa-1', 0],
+      ['sa-2', 0],
+      ['sa-3', 0],
+      ['sk-1', 1],
+    ]);
   });
 
   it('refuses to delete an experiment that still has runs or recurring runs (CONFLICT), and deletes an empty one', async () => {
     const withRuns = await service.create({ namespace: 'team-a', name: 'has-runs' });
-    await store.db.insertInto('runs').values(run('dr-1', 'team-a', withRuns.id, 'r', T0)).execute();
+    await store.db
+      .insertInto('runs')
+      .values(run('dr-1', 'team-a', withRuns.id, 'r', T0))
+      .execute();
     await expect(service.delete(withRuns.id)).rejects.toBeInstanceOf(ConflictError);
     expect((await service.get(withRuns.id)).id).toBe(withRuns.id);
 
     const pipelines = new PipelineService(store.db, directory, 1 << 20, () => T0);
     const { version } = await pipelines.create({ namespace: 'team-a', name: 'for-schedule', version: { name: 'v1', spec: DIAMOND } });
     const withSchedule = await service.create({ namespace: 'team-a', name: 'has-schedule' });
-    await store.db.insertInto('recurring_runs').values(recurringRun('dj-1', 'team-a', withSchedule.id, version?.id as string, 'nightly', T0)).execute();
+    await store.db
+      .insertInto('recurring_runs')
+      .values(recurringRun('dj-1', 'team-a', withSchedule.id, version?.id as string, 'nightly', T0))
+      .execute();
     await expect(service.delete(withSchedule.id)).rejects.toThrow(/still has runs or recurring runs/);
 
     const empty = await service.create({ namespace: 'team-a', name: 'empty' });
@@ -168,7 +201,7 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
     for (const spec of bad) {
       const error = await service.create({ namespace: 'team-a', name: 'broken', version: { name: 'v1', spec } }).catch((e: unknown) => e);
       expect(error, spec.slice(0, 20)).toBeInstanceOf(InvalidInputError);
-      expect(String((error as InvalidInputError).details['path'])).toMatch(/^input\.version\.spec/);
+      expect(String((error as InvalidInputError).details.path)).toMatch(/^input\.version\.spec/);
     }
     expect([await rowCount(store, 'pipelines'), await rowCount(store, 'pipeline_versions')]).toEqual(before);
     expect(await service.repository.byName('team-a', 'broken')).toBeUndefined();
@@ -179,7 +212,7 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
     expect(mistyped).not.toBe(DIAMOND);
     const error = await service.create({ namespace: 'team-a', name: 'mistyped', version: { name: 'v1', spec: mistyped } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).details['path']).toBe('input.version.spec.spec.parallelism');
+    expect((error as InvalidInputError).details.path).toBe('input.version.spec.spec.parallelism');
     expect((error as InvalidInputError).message).toMatch(/spec\.parallelism.*integer/);
     expect(await service.repository.byName('team-a', 'mistyped')).toBeUndefined();
   });
@@ -201,7 +234,9 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
   it('refuses an unknown namespace and an empty name', async () => {
     await expect(service.create({ namespace: 'nowhere', name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(service.create({ namespace: 'team-a', name: '' })).rejects.toMatchObject({ details: { path: 'input.name' } });
-    await expect(service.create({ namespace: 'team-a', name: 'ok', version: { name: ' ', spec: DIAMOND } })).rejects.toMatchObject({ details: { path: 'input.version.name' } });
+    await expect(service.create({ namespace: 'team-a', name: 'ok', version: { name: ' ', spec: DIAMOND } })).rejects.toMatchObject({
+      details: { path: 'input.version.name' },
+    });
     expect(await service.repository.byName('team-a', 'ok')).toBeUndefined();
   });
 
@@ -209,7 +244,10 @@ describe.each(DIALECTS)('PipelineService on %s', (dialect) => {
     const { pipeline, version } = await service.create({ namespace: 'team-a', name: 'scheduled', version: { name: 'v1', spec: DIAMOND } });
     const experiments = new ExperimentService(store.db, directory, new RecordingSchedules(() => store), () => T0);
     const exp = await experiments.create({ namespace: 'team-a', name: 'e' });
-    await store.db.insertInto('recurring_runs').values(recurringRun('pj-1', 'team-a', exp.id, version?.id as string, 'nightly', T0)).execute();
+    await store.db
+      .insertInto('recurring_runs')
+      .values(recurringRun('pj-1', 'team-a', exp.id, version?.id as string, 'nightly', T0))
+      .execute();
     await expect(service.delete(pipeline.id)).rejects.toBeInstanceOf(ConflictError);
     await expect(service.deleteVersion(version?.id as string)).rejects.toBeInstanceOf(ConflictError);
     await store.db.deleteFrom('recurring_runs').where('id', '=', 'pj-1').execute();

@@ -1,4 +1,4 @@
-import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow, RunRow } from '../../src/store/database.js';
+import type { ExperimentRow, PipelineRow, PipelineVersionRow, RecurringRunRow } from '../../src/store/database.js';
 import type { Page } from '../../src/store/keyset-page.js';
 import type { ListOrder } from '../../src/store/list-order.js';
 import type { PageRequest } from '../../src/store/page-request.js';
@@ -20,7 +20,15 @@ export function version(id: string, p: PipelineRow, name: string, createdAt: num
 
 export { run } from '../support/run-row.js';
 
-export function recurringRun(id: string, namespace: string, experimentId: string, versionId: string, name: string, createdAt: number, more: Partial<RecurringRunRow> = {}): RecurringRunRow {
+export function recurringRun(
+  id: string,
+  namespace: string,
+  experimentId: string,
+  versionId: string,
+  name: string,
+  createdAt: number,
+  more: Partial<RecurringRunRow> = {},
+): RecurringRunRow {
   return {
     id,
     namespace,
@@ -58,9 +66,7 @@ const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a 
 export function expectedOrder<Row extends Orderable>(rows: readonly Row[], order: ListOrder): string[] {
   const byName = order.startsWith('NAME');
   const sign = order.endsWith('_ASC') ? 1 : -1;
-  return [...rows]
-    .sort((a, b) => sign * (cmp(byName ? a.name : a.created_at, byName ? b.name : b.created_at) || cmp(a.id, b.id)))
-    .map((r) => r.id);
+  return [...rows].sort((a, b) => sign * (cmp(byName ? a.name : a.created_at, byName ? b.name : b.created_at) || cmp(a.id, b.id))).map((r) => r.id);
 }
 
 export type Lister<Row> = (order: ListOrder, page: PageRequest) => Promise<Page<Row>>;

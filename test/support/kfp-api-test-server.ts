@@ -105,10 +105,11 @@ export async function startKfpApiTestServer(writer: KfpRowWriter, options: { rea
     set delayMs(value: number) {
       state.delayMs = value;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -146,7 +147,8 @@ async function serve(writer: KfpRowWriter, op: MatchedOperation, url: URL, body:
   const db = writer.db;
   const b = (body ?? {}) as Json;
   const p = op.pathParams;
-  const exists = async (table: string, id: string | undefined) => id !== undefined && (await db.selectFrom(table).select('UUID').where('UUID', '=', id).executeTakeFirst()) !== undefined;
+  const exists = async (table: string, id: string | undefined) =>
+    id !== undefined && (await db.selectFrom(table).select('UUID').where('UUID', '=', id).executeTakeFirst()) !== undefined;
   switch (op.operationId) {
     case 'ExperimentService_CreateExperiment': {
       const namespace = String(b.namespace ?? '');
@@ -163,8 +165,16 @@ async function serve(writer: KfpRowWriter, op: MatchedOperation, url: URL, body:
       await writer.update('experiments', p.experiment_id as string, { StorageState: state });
       // KFP archives the experiment's runs and disables its jobs with it; unarchiving restores only the experiment.
       if (state === 'ARCHIVED') {
-        await db.updateTable('run_details').set({ StorageState: 'ARCHIVED' }).where('ExperimentUUID', '=', p.experiment_id as string).execute();
-        await db.updateTable('jobs').set({ Enabled: false }).where('ExperimentUUID', '=', p.experiment_id as string).execute();
+        await db
+          .updateTable('run_details')
+          .set({ StorageState: 'ARCHIVED' })
+          .where('ExperimentUUID', '=', p.experiment_id as string)
+          .execute();
+        await db
+          .updateTable('jobs')
+          .set({ Enabled: false })
+          .where('ExperimentUUID', '=', p.experiment_id as string)
+          .execute();
       }
       return { status: 200, body: {} };
     }
@@ -187,9 +197,17 @@ async function serve(writer: KfpRowWriter, op: MatchedOperation, url: URL, body:
     }
     case 'PipelineService_DeletePipeline': {
       if (!(await exists('pipelines', p.pipeline_id))) return notFound('Pipeline');
-      const versions = await db.selectFrom('pipeline_versions').select('UUID').where('PipelineId', '=', p.pipeline_id as string).execute();
-      if (versions.length > 0 && url.searchParams.get('cascade') !== 'true') return { status: 400, body: { code: 9, message: 'pipeline has versions; set cascade' } };
-      await db.deleteFrom('pipeline_versions').where('PipelineId', '=', p.pipeline_id as string).execute();
+      const versions = await db
+        .selectFrom('pipeline_versions')
+        .select('UUID')
+        .where('PipelineId', '=', p.pipeline_id as string)
+        .execute();
+      if (versions.length > 0 && url.searchParams.get('cascade') !== 'true')
+        return { status: 400, body: { code: 9, message: 'pipeline has versions; set cascade' } };
+      await db
+        .deleteFrom('pipeline_versions')
+        .where('PipelineId', '=', p.pipeline_id as string)
+        .execute();
       await writer.remove('pipelines', p.pipeline_id as string);
       return { status: 200, body: {} };
     }
@@ -199,7 +217,11 @@ async function serve(writer: KfpRowWriter, op: MatchedOperation, url: URL, body:
       return { status: 200, body: {} };
     }
     case 'RunService_CreateRun': {
-      const experiment = await db.selectFrom('experiments').select(['UUID', 'Namespace']).where('UUID', '=', String(b.experiment_id ?? '')).executeTakeFirst();
+      const experiment = await db
+        .selectFrom('experiments')
+        .select(['UUID', 'Namespace'])
+        .where('UUID', '=', String(b.experiment_id ?? ''))
+        .executeTakeFirst();
       if (!experiment) return notFound('Experiment');
       const ref = (b.pipeline_version_reference ?? {}) as Json;
       const id = randomUUID();

@@ -30,7 +30,10 @@ function kfpStatements(dialect: KfpDialect): string[] {
     .split('\n')
     .filter((line) => !line.startsWith('--'))
     .join('\n');
-  return text.split(';').map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export async function createKfpTestDatabase(dialect: KfpDialect): Promise<KfpTestDatabase> {
@@ -251,7 +254,15 @@ export class KfpRowWriter {
   async reference(resourceId: string, resourceType: string, referenceId: string, referenceType: string, relationship: string): Promise<void> {
     await this.db
       .insertInto('resource_references')
-      .values({ ResourceUUID: resourceId, ResourceType: resourceType, ReferenceUUID: referenceId, ReferenceName: referenceId, ReferenceType: referenceType, Relationship: relationship, Payload: '{}' })
+      .values({
+        ResourceUUID: resourceId,
+        ResourceType: resourceType,
+        ReferenceUUID: referenceId,
+        ReferenceName: referenceId,
+        ReferenceType: referenceType,
+        Relationship: relationship,
+        Payload: '{}',
+      })
       .execute();
   }
 

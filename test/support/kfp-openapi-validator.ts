@@ -87,11 +87,13 @@ export class KfpOpenApi {
     const problems: string[] = [];
     const parameters = route.operation.parameters ?? [];
     const declaredQuery = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
-    for (const key of url.searchParams.keys()) if (!declaredQuery.has(key)) problems.push(`query parameter ${key} is not declared by ${route.operation.operationId}`);
+    for (const key of url.searchParams.keys())
+      if (!declaredQuery.has(key)) problems.push(`query parameter ${key} is not declared by ${route.operation.operationId}`);
     const bodyParam = parameters.find((p) => p.in === 'body');
     const formParams = parameters.filter((p) => p.in === 'formData');
     if (formParams.length > 0) {
-      if (!contentType.startsWith('multipart/form-data')) problems.push(`${route.operation.operationId} takes multipart/form-data, got ${contentType || 'nothing'}`);
+      if (!contentType.startsWith('multipart/form-data'))
+        problems.push(`${route.operation.operationId} takes multipart/form-data, got ${contentType || 'nothing'}`);
     } else if (bodyParam?.schema) {
       if (body === undefined) {
         if (bodyParam.required) problems.push(`${route.operation.operationId} needs a body`);
@@ -151,7 +153,8 @@ export class KfpOpenApi {
     for (const [key, child] of Object.entries(value)) {
       const property = schema.properties?.[key];
       if (property) this.#validate(property, child, `${path}.${key}`, problems);
-      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') this.#validate(schema.additionalProperties, child, `${path}.${key}`, problems);
+      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+        this.#validate(schema.additionalProperties, child, `${path}.${key}`, problems);
       else if (!schema.additionalProperties) problems.push(`${path}.${key}: unknown field`);
     }
   }

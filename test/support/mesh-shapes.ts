@@ -87,7 +87,16 @@ const virtualServiceSpec: JsonSchema = {
           name: { type: 'string' },
           match: {
             type: 'array',
-            items: { type: 'object', properties: { name: { type: 'string' }, uri: stringMatch, method: stringMatch, headers: { type: 'object', additionalProperties: stringMatch }, port: { type: 'integer' } } },
+            items: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                uri: stringMatch,
+                method: stringMatch,
+                headers: { type: 'object', additionalProperties: stringMatch },
+                port: { type: 'integer' },
+              },
+            },
           },
           rewrite: { type: 'object', properties: { uri: { type: 'string' }, authority: { type: 'string' } } },
           route: {
@@ -99,7 +108,11 @@ const virtualServiceSpec: JsonSchema = {
                 destination: {
                   type: 'object',
                   required: ['host'],
-                  properties: { host: { type: 'string' }, subset: { type: 'string' }, port: { type: 'object', properties: { number: { type: 'integer', minimum: 1, maximum: 65535 } } } },
+                  properties: {
+                    host: { type: 'string' },
+                    subset: { type: 'string' },
+                    port: { type: 'object', properties: { number: { type: 'integer', minimum: 1, maximum: 65535 } } },
+                  },
                 },
                 weight: { type: 'integer' },
               },

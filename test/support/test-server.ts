@@ -8,7 +8,14 @@ import { createTestStore } from './databases.js';
 export interface GraphqlResponse<T = Record<string, unknown>> {
   readonly status: number;
   readonly headers: Headers;
-  readonly body: { readonly data?: T | null; readonly errors?: readonly { readonly message: string; readonly path?: readonly (string | number)[]; readonly extensions?: { readonly code?: string; readonly details?: Record<string, unknown> } }[] };
+  readonly body: {
+    readonly data?: T | null;
+    readonly errors?: readonly {
+      readonly message: string;
+      readonly path?: readonly (string | number)[];
+      readonly extensions?: { readonly code?: string; readonly details?: Record<string, unknown> };
+    }[];
+  };
 }
 
 export interface TestServer {
@@ -16,7 +23,11 @@ export interface TestServer {
   readonly emulator: RunningEmulator;
   readonly url: string;
   /** POSTs a GraphQL request as `user` (the trusted header) or with `headers` given in full. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: { readonly user?: string; readonly groups?: readonly string[]; readonly headers?: Record<string, string> }): Promise<GraphqlResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: { readonly user?: string; readonly groups?: readonly string[]; readonly headers?: Record<string, string> },
+  ): Promise<GraphqlResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -59,7 +70,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server,
     emulator,
     url: server.url,
-    async gql<T>(query: string, variables?: Record<string, unknown>, as: { readonly user?: string; readonly groups?: readonly string[]; readonly headers?: Record<string, string> } = {}): Promise<GraphqlResponse<T>> {
+    async gql<T>(
+      query: string,
+      variables?: Record<string, unknown>,
+      as: { readonly user?: string; readonly groups?: readonly string[]; readonly headers?: Record<string, string> } = {},
+    ): Promise<GraphqlResponse<T>> {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         ...(as.user ? { 'kubeflow-userid': as.user } : {}),

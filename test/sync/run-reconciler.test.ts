@@ -14,7 +14,12 @@ describe('the sync leader reconciles on its own', () => {
   it('deletes a kfp-graph-labelled Workflow with no run once the grace period is over; leaves others', async () => {
     const admin = adminWorkflows(t.emulator);
     const spec = { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] };
-    await admin.create('bob', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'stray', labels: { [STANDALONE_RUN_LABEL]: 'never-recorded' } }, spec });
+    await admin.create('bob', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'stray', labels: { [STANDALONE_RUN_LABEL]: 'never-recorded' } },
+      spec,
+    });
     await admin.create('bob', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'foreign' }, spec });
     await waitFor(async () => !(await admin.list('bob')).some((w) => w.metadata.name === 'stray'), 15_000, 'the stray workflow to be deleted');
     expect((await admin.list('bob')).map((w) => w.metadata.name)).toContain('foreign');

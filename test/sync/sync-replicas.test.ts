@@ -15,7 +15,16 @@ import { WORKFLOWS_STATE_KEY, type SyncController } from '../../src/sync/sync-co
 import { createTestStore, DIALECTS } from '../support/databases.js';
 import { adminWorkflows, waitFor } from '../runs/run-helpers.js';
 
-const POD = (wf: string, i: number) => ({ id: `${wf}-${i}`, name: `${wf}.step${i}`, displayName: `step${i}`, type: 'Pod', phase: 'Succeeded', templateName: 'main', startedAt: `2026-01-01T00:00:0${i}Z`, finishedAt: `2026-01-01T00:00:0${i + 1}Z` });
+const POD = (wf: string, i: number) => ({
+  id: `${wf}-${i}`,
+  name: `${wf}.step${i}`,
+  displayName: `step${i}`,
+  type: 'Pod',
+  phase: 'Succeeded',
+  templateName: 'main',
+  startedAt: `2026-01-01T00:00:0${i}Z`,
+  finishedAt: `2026-01-01T00:00:0${i + 1}Z`,
+});
 
 describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s store, one emulator)', (dialect) => {
   let cluster: ClusterConnection;
@@ -31,7 +40,10 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
     directory = await ProfileNamespaceDirectory.start(cluster.kubeConfig);
     admin = adminWorkflows(cluster.emulator!);
     experimentId = randomUUID();
-    await store.db.insertInto('experiments').values({ id: experimentId, namespace: 'alice', name: 'e', description: '', storage_state: 'AVAILABLE', created_at: 0 }).execute();
+    await store.db
+      .insertInto('experiments')
+      .values({ id: experimentId, namespace: 'alice', name: 'e', description: '', storage_state: 'AVAILABLE', created_at: 0 })
+      .execute();
   });
   afterAll(async () => {
     for (const c of controllers) await c.stop();
@@ -61,16 +73,49 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
   async function newRun(name: string, runLabel: string = STANDALONE_RUN_LABEL): Promise<{ id: string; workflow: string }> {
     const id = randomUUID();
     const workflow = `${name}-${id.slice(0, 5)}`;
-    await store.db.insertInto('runs').values({
-      id, namespace: 'alice', experiment_id: experimentId, pipeline_version_id: null, recurring_run_id: null, name, description: '', state: 'PENDING', storage_state: 'AVAILABLE',
-      parameters: '{}', service_account: 'default-editor', workflow_name: workflow, workflow_status: null, workflow_resource_version: null, created_by: 'alice@example.com', created_at: 1, scheduled_at: 1, finished_at: null, updated_at: 1,
-    }).execute();
-    await admin.create('alice', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: workflow, labels: { [runLabel]: id } }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] } });
+    await store.db
+      .insertInto('runs')
+      .values({
+        id,
+        namespace: 'alice',
+        experiment_id: experimentId,
+        pipeline_version_id: null,
+        recurring_run_id: null,
+        name,
+        description: '',
+        state: 'PENDING',
+        storage_state: 'AVAILABLE',
+        parameters: '{}',
+        service_account: 'default-editor',
+        workflow_name: workflow,
+        workflow_status: null,
+        workflow_resource_version: null,
+        created_by: 'alice@example.com',
+        created_at: 1,
+        scheduled_at: 1,
+        finished_at: null,
+        updated_at: 1,
+      })
+      .execute();
+    await admin.create('alice', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: workflow, labels: { [runLabel]: id } },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+    });
     return { id, workflow };
   }
 
   const runRow = async (id: string) => store.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const executions = async () => Number((await store.db.selectFrom('Execution').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const executions = async () =>
+    Number(
+      (
+        await store.db
+          .selectFrom('Execution')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('two replicas: one leader writes, each update is recorded exactly once', async () => {
     const a = await replica('replica-a');
@@ -160,7 +205,9 @@ describe.each(DIALECTS)('sync controller replicas, restarts and relists (one %s 
     controllers.length = 0;
     const done = await admin.patch('alice', run.workflow, { status: { phase: 'Succeeded' } });
     // More than the emulator's 1000-event watch history.
-    cluster.emulator!.apply(Array.from({ length: 1_100 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `filler-${i}`, namespace: 'bob' } })));
+    cluster.emulator!.apply(
+      Array.from({ length: 1_100 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `filler-${i}`, namespace: 'bob' } })),
+    );
     const second = await replica('after-gone');
     await waitFor(async () => (await runRow(run.id)).workflow_resource_version === done.metadata.resourceVersion, 10_000, 'relist');
     expect(second.stats.relists).toBeGreaterThanOrEqual(1);

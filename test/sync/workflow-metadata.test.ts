@@ -13,26 +13,68 @@ const RUN = { runId: 'run-1', namespace: 'team-a', pipelineName: 'artifact-passi
 /** artifact-passing.yaml with KFP v1's component spec annotation on the producer, after it succeeded. */
 function annotated(outputType: string): Workflow {
   const spec = loadFixture('argo/artifact-passing.yaml');
-  const templates = (spec.spec.templates ?? []).map((t): Template => (t.name === 'hello-world-to-file'
-    ? { ...t, metadata: { annotations: { 'pipelines.kubeflow.org/component_spec': JSON.stringify({ name: 'Hello', outputs: [{ name: 'hello art', type: outputType }] }) } } }
-    : t));
-  return withStatus({ ...spec, spec: { ...spec.spec, templates } }, NAME, { phase: 'Succeeded', artifactRepositoryRef: { artifactRepository: { s3: { bucket: 'mlpipeline' } } } }, {
-    '': { type: 'Steps', phase: 'Succeeded', displayName: NAME, templateName: 'artifact-example', children: ['[0]'], startedAt: '2026-08-22T09:00:00Z', finishedAt: '2026-08-22T09:00:30Z' },
-    '[0]': { type: 'StepGroup', phase: 'Succeeded', displayName: '[0]', boundary: '', children: ['[0].generate-artifact'] },
-    '[0].generate-artifact': { type: 'Pod', phase: 'Succeeded', displayName: 'generate-artifact', templateName: 'hello-world-to-file', boundary: '', startedAt: '2026-08-22T09:00:01Z', finishedAt: '2026-08-22T09:00:12Z', outputs: { artifacts: [{ name: 'hello-art', s3: { key: KEY } }] } },
-    '[1].consume-artifact': { type: 'Pod', phase: 'Succeeded', displayName: 'consume-artifact', templateName: 'print-message-from-file', boundary: '', startedAt: '2026-08-22T09:00:14Z', finishedAt: '2026-08-22T09:00:29Z', inputs: { artifacts: [{ name: 'message', s3: { key: KEY } }] } },
-  });
+  const templates = (spec.spec.templates ?? []).map(
+    (t): Template =>
+      t.name === 'hello-world-to-file'
+        ? {
+            ...t,
+            metadata: {
+              annotations: { 'pipelines.kubeflow.org/component_spec': JSON.stringify({ name: 'Hello', outputs: [{ name: 'hello art', type: outputType }] }) },
+            },
+          }
+        : t,
+  );
+  return withStatus(
+    { ...spec, spec: { ...spec.spec, templates } },
+    NAME,
+    { phase: 'Succeeded', artifactRepositoryRef: { artifactRepository: { s3: { bucket: 'mlpipeline' } } } },
+    {
+      '': {
+        type: 'Steps',
+        phase: 'Succeeded',
+        displayName: NAME,
+        templateName: 'artifact-example',
+        children: ['[0]'],
+        startedAt: '2026-08-22T09:00:00Z',
+        finishedAt: '2026-08-22T09:00:30Z',
+      },
+      '[0]': { type: 'StepGroup', phase: 'Succeeded', displayName: '[0]', boundary: '', children: ['[0].generate-artifact'] },
+      '[0].generate-artifact': {
+        type: 'Pod',
+        phase: 'Succeeded',
+        displayName: 'generate-artifact',
+        templateName: 'hello-world-to-file',
+        boundary: '',
+        startedAt: '2026-08-22T09:00:01Z',
+        finishedAt: '2026-08-22T09:00:12Z',
+        outputs: { artifacts: [{ name: 'hello-art', s3: { key: KEY } }] },
+      },
+      '[1].consume-artifact': {
+        type: 'Pod',
+        phase: 'Succeeded',
+        displayName: 'consume-artifact',
+        templateName: 'print-message-from-file',
+        boundary: '',
+        startedAt: '2026-08-22T09:00:14Z',
+        finishedAt: '2026-08-22T09:00:29Z',
+        inputs: { artifacts: [{ name: 'message', s3: { key: KEY } }] },
+      },
+    },
+  );
 }
 
 // KFP: backend/src/v2/metadata/client.go (GetPipeline, CreateExecution, RecordArtifact), driver/root_dag.go.
 describe('recordedRunOf', () => {
   it("writes KFP's run context properties, a root DAGExecution, and tasks that name it as their parent", () => {
     const run = recordedRunOf(annotated('Dataset'), RUN);
-    expect(run.runContextProperties).toEqual({ resource_name: NAME, pipeline_root: 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts/artifact-passing/run-1' });
+    expect(run.runContextProperties).toEqual({
+      resource_name: NAME,
+      pipeline_root: 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts/artifact-passing/run-1',
+    });
     const [dag, ...tasks] = run.executions;
     expect(dag).toMatchObject({ key: `run-1/dag/${NAME}`, type: 'system.DAGExecution', name: '', state: 'COMPLETE', customProperties: { task_name: '' } });
     expect(dag?.parentKey).toBeUndefined();
-    expect(tasks.map((e) => [e.type, e.name, e.parentKey, e.customProperties?.['task_name'], e.customProperties?.['image']])).toEqual([
+    expect(tasks.map((e) => [e.type, e.name, e.parentKey, e.customProperties?.task_name, e.customProperties?.image])).toEqual([
       ['system.ContainerExecution', 'generate-artifact', dag?.key, 'generate-artifact', 'busybox'],
       ['system.ContainerExecution', 'consume-artifact', dag?.key, 'consume-artifact', 'busybox'],
     ]);
@@ -57,7 +99,11 @@ describe('recordedRunOf', () => {
       ['system.DAGExecution', '', undefined],
       ['system.ContainerExecution', 'echo', `run-1/dag/${nodeId(name, `${name}.root`)}`],
     ]);
-    expect(run.executions[1]?.customProperties).toMatchObject({ task_name: 'echo', image: 'registry.access.redhat.com/ubi9/python-311:latest', namespace: 'team-a' });
+    expect(run.executions[1]?.customProperties).toMatchObject({
+      task_name: 'echo',
+      image: 'registry.access.redhat.com/ubi9/python-311:latest',
+      namespace: 'team-a',
+    });
   });
 
   it('records nothing for a Workflow that has not started', () => {

@@ -23,7 +23,9 @@ function stubApi(answer: (body: V1SubjectAccessReview) => Promise<V1SubjectAcces
   return { api, bodies };
 }
 
-const reviewed = (status: V1SubjectAccessReview['status']) => async (body: V1SubjectAccessReview): Promise<V1SubjectAccessReview> => ({ ...body, status });
+const reviewed =
+  (status: V1SubjectAccessReview['status']) =>
+  async (body: V1SubjectAccessReview): Promise<V1SubjectAccessReview> => ({ ...body, status });
 
 describe('SubjectAccessReviewAuthorizer', () => {
   it("sends KFP's resource attributes with the user and its groups", async () => {
@@ -65,7 +67,11 @@ describe('SubjectAccessReviewAuthorizer', () => {
   });
 
   it('a synchronous throw from the client denies too', async () => {
-    const api = { createSubjectAccessReview: () => { throw new TypeError('bad client'); } } as unknown as AuthorizationV1Api;
+    const api = {
+      createSubjectAccessReview: () => {
+        throw new TypeError('bad client');
+      },
+    } as unknown as AuthorizationV1Api;
     expect(await new SubjectAccessReviewAuthorizer(api, { timeoutMs: 1000 }).isAllowed(ALICE, LIST_RUNS)).toBe(false);
   });
 
@@ -131,7 +137,11 @@ describe('SubjectAccessReviewAuthorizer under load', () => {
       if (fail) throw new Error('503 Service Unavailable');
       return { ...body, status: { allowed: true } };
     });
-    const cache = new CachingAuthorizer(new SubjectAccessReviewAuthorizer(api, { timeoutMs: 1000 }), { allowedTtlMs: 300_000, deniedTtlMs: 30_000, maxEntries: 10 });
+    const cache = new CachingAuthorizer(new SubjectAccessReviewAuthorizer(api, { timeoutMs: 1000 }), {
+      allowedTtlMs: 300_000,
+      deniedTtlMs: 30_000,
+      maxEntries: 10,
+    });
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(false);
     fail = false;
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(true);
@@ -141,7 +151,11 @@ describe('SubjectAccessReviewAuthorizer under load', () => {
 
   it('a real denial is cached for the denied TTL', async () => {
     const { api, bodies } = stubApi(reviewed({ allowed: false }));
-    const cache = new CachingAuthorizer(new SubjectAccessReviewAuthorizer(api, { timeoutMs: 1000 }), { allowedTtlMs: 300_000, deniedTtlMs: 30_000, maxEntries: 10 });
+    const cache = new CachingAuthorizer(new SubjectAccessReviewAuthorizer(api, { timeoutMs: 1000 }), {
+      allowedTtlMs: 300_000,
+      deniedTtlMs: 30_000,
+      maxEntries: 10,
+    });
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(false);
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(false);
     expect(bodies).toHaveLength(1);
@@ -155,10 +169,16 @@ describe('CachingAuthorizer', () => {
     let clock = 1_000_000;
     let allowed = true;
     const inner = scripted(() => allowed);
-    const cache = new CachingAuthorizer(inner, options(() => clock));
+    const cache = new CachingAuthorizer(
+      inner,
+      options(() => clock),
+    );
     const deny: AccessRequest = { namespace: 'bob', resource: 'runs', verb: 'list' };
     const innerDeny = scripted(() => false);
-    const denyCache = new CachingAuthorizer(innerDeny, options(() => clock));
+    const denyCache = new CachingAuthorizer(
+      innerDeny,
+      options(() => clock),
+    );
 
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(true);
     expect(await denyCache.isAllowed(ALICE, deny)).toBe(false);
@@ -181,7 +201,10 @@ describe('CachingAuthorizer', () => {
 
   it('keys on user, groups (in any order), namespace, resource, verb and name', async () => {
     const inner = scripted(() => true);
-    const cache = new CachingAuthorizer(inner, options(() => 0));
+    const cache = new CachingAuthorizer(
+      inner,
+      options(() => 0),
+    );
     await cache.isAllowed(ALICE, LIST_RUNS);
     await cache.isAllowed({ ...ALICE, groups: ['team-a', 'team-b'] }, LIST_RUNS);
     expect(inner.calls).toBe(1);
@@ -197,7 +220,10 @@ describe('CachingAuthorizer', () => {
   it('concurrent identical questions share one review', async () => {
     let release: (v: boolean) => void = () => undefined;
     const inner = scripted(() => new Promise<boolean>((r) => (release = r)));
-    const cache = new CachingAuthorizer(inner, options(() => 0));
+    const cache = new CachingAuthorizer(
+      inner,
+      options(() => 0),
+    );
     const all = Promise.all([cache.isAllowed(ALICE, LIST_RUNS), cache.isAllowed(ALICE, LIST_RUNS), cache.isAllowed(ALICE, LIST_RUNS)]);
     release(true);
     expect(await all).toEqual([true, true, true]);
@@ -223,7 +249,10 @@ describe('CachingAuthorizer', () => {
         return Promise.resolve(true);
       }) as Authorizer['isAllowed'],
     };
-    const cache = new CachingAuthorizer(inner, options(() => 0));
+    const cache = new CachingAuthorizer(
+      inner,
+      options(() => 0),
+    );
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(false);
     mode = 'reject';
     expect(await cache.isAllowed(ALICE, LIST_RUNS)).toBe(false);
@@ -255,7 +284,7 @@ describe('RequestAuthorizer', () => {
     await expect(authz.requireVisible({ ...LIST_RUNS, namespace: 'bob' }, 'Run')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Run not found' });
   });
 
-  it("shared pipelines: reads need no review; writes are asked in the control-plane namespace; nothing else is shared", async () => {
+  it('shared pipelines: reads need no review; writes are asked in the control-plane namespace; nothing else is shared', async () => {
     const inner = scripted((r) => r.namespace === 'kubeflow' && r.verb === 'create');
     const authz = new RequestAuthorizer(ALICE, inner, new StaticNamespaceDirectory(['alice']), 'kubeflow');
     expect(await authz.allows({ namespace: '', resource: 'pipelines', verb: 'get' })).toBe(true);

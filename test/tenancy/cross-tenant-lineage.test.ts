@@ -25,19 +25,36 @@ describe('lineage across tenants', () => {
     const writer = new MetadataWriter(t.server.app.store.db as unknown as Kysely<MetadataTables>, t.server.app.store.dialect);
     const model = { key: 'cross-tenant/model', uri: 's3://mlpipeline/cross-tenant/model', name: 'model', type: 'system.Model' };
     // What KFP's cache shares in practice: an artifact under bob's own prefix (ARTIFACT_PREFIX_TEMPLATE).
-    const cached = { key: 'cross-tenant/cached', uri: `minio://mlpipeline/private-artifacts/bob/v2/artifacts/train-and-evaluate/${bobRun}/train/model`, name: 'cached', type: 'system.Model' };
+    const cached = {
+      key: 'cross-tenant/cached',
+      uri: `minio://mlpipeline/private-artifacts/bob/v2/artifacts/train-and-evaluate/${bobRun}/train/model`,
+      name: 'cached',
+      type: 'system.Model',
+    };
     const at = Date.now();
     const produced = await writer.recordRun({
       runId: bobRun,
       namespace: 'bob',
       pipelineName: 'train-and-evaluate',
-      executions: [{ key: `${bobRun}/train`, type: 'system.ContainerExecution', name: 'train', state: 'COMPLETE', createdAt: at, updatedAt: at, outputs: [model, cached] }],
+      executions: [
+        { key: `${bobRun}/train`, type: 'system.ContainerExecution', name: 'train', state: 'COMPLETE', createdAt: at, updatedAt: at, outputs: [model, cached] },
+      ],
     });
     const consumed = await writer.recordRun({
       runId: researchRun,
       namespace: 'ml-research',
       pipelineName: 'train-and-evaluate',
-      executions: [{ key: `${researchRun}/evaluate`, type: 'system.ContainerExecution', name: 'evaluate', state: 'COMPLETE', createdAt: at, updatedAt: at, inputs: [model, cached] }],
+      executions: [
+        {
+          key: `${researchRun}/evaluate`,
+          type: 'system.ContainerExecution',
+          name: 'evaluate',
+          state: 'COMPLETE',
+          createdAt: at,
+          updatedAt: at,
+          inputs: [model, cached],
+        },
+      ],
     });
     const artifactId = produced.artifactIds.get('cross-tenant/model');
     expect(consumed.artifactIds.get('cross-tenant/model')).toBe(artifactId);
@@ -52,24 +69,44 @@ describe('lineage across tenants', () => {
   const LINEAGE = `query($id: ID!) { lineage(of: $id, depth: 5) { artifacts { id } executions { id namespace } edges { artifactId executionId type } } }`;
 
   it('the producing tenant (bob) sees its producer and no consumer in ml-research', async () => {
-    const res = await t.gql<{ artifact: { producer: { id: string } | null; consumers: { id: string }[] } }>(ARTIFACT, { id: artifact }, { user: 'bob@example.com' });
+    const res = await t.gql<{ artifact: { producer: { id: string } | null; consumers: { id: string }[] } }>(
+      ARTIFACT,
+      { id: artifact },
+      { user: 'bob@example.com' },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.artifact.producer?.id).toBe(producer);
     expect(res.body.data?.artifact.consumers).toEqual([]);
-    const lineage = await t.gql<{ lineage: { executions: { id: string }[]; edges: { executionId: string }[] } }>(LINEAGE, { id: artifact }, { user: 'bob@example.com' });
+    const lineage = await t.gql<{ lineage: { executions: { id: string }[]; edges: { executionId: string }[] } }>(
+      LINEAGE,
+      { id: artifact },
+      { user: 'bob@example.com' },
+    );
     expect(lineage.body.errors).toBeUndefined();
     expect(lineage.body.data?.lineage.executions.map((e) => e.id)).toEqual([producer]);
     expect(lineage.body.data?.lineage.edges.map((e) => e.executionId)).toEqual([producer]);
   });
 
   it('the consuming tenant (dave, view on ml-research) sees its consumer and no producer in bob', async () => {
-    const res = await t.gql<{ artifact: { producer: { id: string } | null; consumers: { id: string }[]; namespace: string } }>(ARTIFACT, { id: artifact }, { user: 'dave@example.com' });
+    const res = await t.gql<{ artifact: { producer: { id: string } | null; consumers: { id: string }[]; namespace: string } }>(
+      ARTIFACT,
+      { id: artifact },
+      { user: 'dave@example.com' },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.artifact.producer).toBeNull();
     expect(res.body.data?.artifact.consumers.map((e) => e.id)).toEqual([consumer]);
-    const inputs = await t.gql<{ execution: { inputs: { id: string }[] } }>('query($id: ID!) { execution(id: $id) { inputs { id } } }', { id: consumer }, { user: 'dave@example.com' });
+    const inputs = await t.gql<{ execution: { inputs: { id: string }[] } }>(
+      'query($id: ID!) { execution(id: $id) { inputs { id } } }',
+      { id: consumer },
+      { user: 'dave@example.com' },
+    );
     expect(inputs.body.data?.execution.inputs.map((a) => a.id).sort()).toEqual([artifact, cachedArtifact].sort());
-    const lineage = await t.gql<{ lineage: { executions: { id: string }[]; edges: { executionId: string }[] } }>(LINEAGE, { id: artifact }, { user: 'dave@example.com' });
+    const lineage = await t.gql<{ lineage: { executions: { id: string }[]; edges: { executionId: string }[] } }>(
+      LINEAGE,
+      { id: artifact },
+      { user: 'dave@example.com' },
+    );
     expect(lineage.body.errors).toBeUndefined();
     expect(lineage.body.data?.lineage.executions.map((e) => e.id)).toEqual([consumer]);
     expect(lineage.body.data?.lineage.edges.map((e) => e.executionId)).toEqual([consumer]);
@@ -107,7 +144,11 @@ describe('lineage across tenants', () => {
 
   // Entities are checked in any of the object's namespaces, as node(id:) is.
   it('_entities answers like node for the consuming tenant', async () => {
-    const res = await t.gql('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Artifact { id } } }', { reps: [{ __typename: 'Artifact', id: artifact }] }, { user: 'dave@example.com' });
+    const res = await t.gql(
+      'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Artifact { id } } }',
+      { reps: [{ __typename: 'Artifact', id: artifact }] },
+      { user: 'dave@example.com' },
+    );
     expect(res.body.errors).toBeUndefined();
   });
 

@@ -83,7 +83,7 @@ describe('TokenReview against an API server that never answers', () => {
     expect(silent.open.size).toBe(0);
   });
 
-  it('stops as soon as the caller\'s deadline fires, before its own timeout', async () => {
+  it("stops as soon as the caller's deadline fires, before its own timeout", async () => {
     const reviewer = new KubeTokenReviewer(kubeConfigFor(silent.url).makeApiClient(AuthenticationV1Api), ['pipelines.kubeflow.org'], 60_000);
     const started = Date.now();
     await expect(reviewer.review('some-token', AbortSignal.timeout(200))).rejects.toThrow();

@@ -9,7 +9,11 @@ import type { TokenReviewer } from '../../src/identity/token-reviewer.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** POST with raw headers (arrays are sent as repeated header lines, which fetch would merge into one). */
-function rawPost(url: string, headers: Record<string, string | string[]>, query: string): Promise<{ status: number; body: { data?: unknown; errors?: { extensions?: { code?: string }; message: string }[] } }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string | string[]>,
+  query: string,
+): Promise<{ status: number; body: { data?: unknown; errors?: { extensions?: { code?: string }; message: string }[] } }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
@@ -28,7 +32,16 @@ const VIEWER = '{ viewer { user groups } namespaces { nodes { name } } }';
 function dexStyleJwt(email: string): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: 'http://dex.auth.svc.cluster.local:5556/dex', sub: 'CiRkZXgtdXNlcg', aud: 'kubeflow-oidc-authservice', exp: now + 3600, iat: now, email, email_verified: true, groups: ['research-readers'] };
+  const claims = {
+    iss: 'http://dex.auth.svc.cluster.local:5556/dex',
+    sub: 'CiRkZXgtdXNlcg',
+    aud: 'kubeflow-oidc-authservice',
+    exp: now + 3600,
+    iat: now,
+    email,
+    email_verified: true,
+    groups: ['research-readers'],
+  };
   return `${part({ alg: 'RS256', kid: 'dex-signing-key' })}.${part(claims)}.${randomBytes(256).toString('base64url')}`;
 }
 
@@ -66,11 +79,17 @@ describe('identity over HTTP, default settings (kubeflow-userid, no prefix)', ()
   it('the trusted header names the user; kubeflow-groups its groups', async () => {
     const res = await rawPost(t.url, { 'kubeflow-userid': 'frank@example.com', 'kubeflow-groups': 'research-readers, other ,research-readers' }, VIEWER);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ viewer: { user: 'frank@example.com', groups: ['research-readers', 'other'] }, namespaces: { nodes: [{ name: 'ml-research' }] } });
+    expect(res.body.data).toEqual({
+      viewer: { user: 'frank@example.com', groups: ['research-readers', 'other'] },
+      namespaces: { nodes: [{ name: 'ml-research' }] },
+    });
   });
 
   it('a repeated kubeflow-userid is 400 BAD_USER_INPUT, even when both values agree', async () => {
-    for (const values of [['alice@example.com', 'eve@example.com'], ['alice@example.com', 'alice@example.com']]) {
+    for (const values of [
+      ['alice@example.com', 'eve@example.com'],
+      ['alice@example.com', 'alice@example.com'],
+    ]) {
       const res = await rawPost(t.url, { 'kubeflow-userid': values }, VIEWER);
       expect(res.status).toBe(400);
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -102,15 +121,19 @@ describe('identity over HTTP, default settings (kubeflow-userid, no prefix)', ()
     expect(res.status).toBe(401);
   });
 
-  it('behind Kubeflow\'s gateway (Dex JWT in Authorization and kubeflow-userid) the header decides, as in KFP', async () => {
+  it("behind Kubeflow's gateway (Dex JWT in Authorization and kubeflow-userid) the header decides, as in KFP", async () => {
     // KFP: backend/src/apiserver/auth/auth.go tries the header authenticator before TokenReview; oauth2-proxy sends
     // the Dex JWT and Istio copies its email claim into kubeflow-userid (test/fixtures/upstream/kubeflow-istio).
-    const res = await rawPost(t.url, { authorization: `Bearer ${dexStyleJwt('carol@example.com')}`, 'kubeflow-userid': 'carol@example.com', 'kubeflow-groups': 'research-readers' }, VIEWER);
+    const res = await rawPost(
+      t.url,
+      { authorization: `Bearer ${dexStyleJwt('carol@example.com')}`, 'kubeflow-userid': 'carol@example.com', 'kubeflow-groups': 'research-readers' },
+      VIEWER,
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ viewer: { user: 'carol@example.com', groups: ['research-readers'] }, namespaces: { nodes: [{ name: 'ml-research' }] } });
   });
 
-  it('with the header present a valid Kubernetes token is not reviewed: the header\'s user is served', async () => {
+  it("with the header present a valid Kubernetes token is not reviewed: the header's user is served", async () => {
     const token = t.emulator.issueToken('bob', 'default-editor', ['pipelines.kubeflow.org']);
     const res = await rawPost(t.url, { authorization: `Bearer ${token}`, 'kubeflow-userid': 'alice@example.com' }, VIEWER);
     expect(res.status).toBe(200);
@@ -213,7 +236,11 @@ describe('deploy/base: only the gateway may send the trusted header', () => {
     expect(kustomization.resources).toContain('istio-authorization-policy.yaml');
     const [policy] = parseAllDocuments(readFileSync(new URL('istio-authorization-policy.yaml', base), 'utf8')).map((d) => d.toJS()) as {
       kind: string;
-      spec: { selector: { matchLabels: Record<string, string> }; action: string; rules: { from?: { source: { principals: string[] } }[]; when?: { key: string; notValues: string[] }[] }[] };
+      spec: {
+        selector: { matchLabels: Record<string, string> };
+        action: string;
+        rules: { from?: { source: { principals: string[] } }[]; when?: { key: string; notValues: string[] }[] }[];
+      };
     }[];
     expect(policy?.kind).toBe('AuthorizationPolicy');
     expect(policy?.spec.selector.matchLabels).toEqual({ app: 'kfp-graph' });
@@ -235,7 +262,12 @@ describe('resolveIdentity', () => {
 
   it('with the header present the token reviewer is never asked (KFP: auth.go, header authenticator first)', async () => {
     let asked = 0;
-    const counting: TokenReviewer = { review: async () => { asked += 1; return null; } };
+    const counting: TokenReviewer = {
+      review: async () => {
+        asked += 1;
+        return null;
+      },
+    };
     const headers: RequestHeaders = { authorization: ['Bearer not-a-kubernetes-token'], 'kubeflow-userid': ['frank@example.com'] };
     expect(await resolveIdentity(headers, settings, counting)).toEqual({ user: 'frank@example.com', groups: [], source: 'header' });
     expect(asked).toBe(0);
@@ -243,24 +275,49 @@ describe('resolveIdentity', () => {
 
   it('a header without the prefix is still 400 beside a token: the header decides, the token is no fallback', async () => {
     const reviewer: TokenReviewer = { review: async () => ({ user: 'system:serviceaccount:alice:default-editor', groups: [], source: 'token' }) };
-    await expect(resolveIdentity({ authorization: ['Bearer abc'], 'kubeflow-userid': ['alice@example.com'] }, { ...settings, userPrefix: 'accounts.google.com:' }, reviewer)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(
+      resolveIdentity(
+        { authorization: ['Bearer abc'], 'kubeflow-userid': ['alice@example.com'] },
+        { ...settings, userPrefix: 'accounts.google.com:' },
+        reviewer,
+      ),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('a token reviewer that fails is UNAVAILABLE, not an anonymous fallback', async () => {
     const broken: TokenReviewer = { review: async () => Promise.reject(new Error('apiserver down')) };
-    await expect(resolveIdentity({ authorization: ['Bearer abc'] }, { ...settings, anonymousUser: 'alice@example.com' }, broken)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(resolveIdentity({ authorization: ['Bearer abc'] }, { ...settings, anonymousUser: 'alice@example.com' }, broken)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
   });
 
   it('an invalid token is UNAUTHENTICATED even when an anonymous user is configured', async () => {
-    await expect(resolveIdentity({ authorization: ['Bearer abc'] }, { ...settings, anonymousUser: 'alice@example.com' }, noTokens)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(resolveIdentity({ authorization: ['Bearer abc'] }, { ...settings, anonymousUser: 'alice@example.com' }, noTokens)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   it('a token reviewer result keeps its groups', async () => {
-    const reviewer: TokenReviewer = { review: async () => ({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token' }) };
-    expect(await resolveIdentity({ authorization: ['Bearer abc'] }, settings, reviewer)).toEqual({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token', bearerToken: 'abc' });
+    const reviewer: TokenReviewer = {
+      review: async () => ({ user: 'system:serviceaccount:alice:default-editor', groups: ['system:serviceaccounts:alice'], source: 'token' }),
+    };
+    expect(await resolveIdentity({ authorization: ['Bearer abc'] }, settings, reviewer)).toEqual({
+      user: 'system:serviceaccount:alice:default-editor',
+      groups: ['system:serviceaccounts:alice'],
+      source: 'token',
+      bearerToken: 'abc',
+    });
   });
 
   it('the header name is matched case-insensitively (Node lower-cases header names)', async () => {
-    expect((await resolveIdentity({ 'x-goog-authenticated-user-email': ['accounts.google.com:a@example.com'] }, { ...settings, userHeader: 'X-Goog-Authenticated-User-Email', userPrefix: 'accounts.google.com:' }, noTokens)).user).toBe('a@example.com');
+    expect(
+      (
+        await resolveIdentity(
+          { 'x-goog-authenticated-user-email': ['accounts.google.com:a@example.com'] },
+          { ...settings, userHeader: 'X-Goog-Authenticated-User-Email', userPrefix: 'accounts.google.com:' },
+          noTokens,
+        )
+      ).user,
+    ).toBe('a@example.com');
   });
 });

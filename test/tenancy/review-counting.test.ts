@@ -26,7 +26,12 @@ const DASHBOARD = `query Dashboard {
 }`;
 
 interface DashboardAnswer {
-  namespaces: { nodes: { name: string; runs: { nodes: { experiment: { name: string } | null; pipelineVersion: { name: string } | null; executions: { outputs: { uri: string }[] }[] }[] } }[] };
+  namespaces: {
+    nodes: {
+      name: string;
+      runs: { nodes: { experiment: { name: string } | null; pipelineVersion: { name: string } | null; executions: { outputs: { uri: string }[] }[] }[] };
+    }[];
+  };
 }
 
 describe('SubjectAccessReviews of the dashboard over 20 namespaces', () => {
@@ -37,7 +42,11 @@ describe('SubjectAccessReviews of the dashboard over 20 namespaces', () => {
     // This test counts reviews; a review timing out on a loaded machine would deny (fail closed) and read as a
     // wrong answer, so the timeout is generous here.
     t = await startTestServer({ env: { AUTHZ_TIMEOUT_MS: '15000' } });
-    t.emulator.apply([...EXTRA.flatMap((ns) => profileManifests(ns, USER)), ...EXTRA.map((ns) => userBinding(ns, USER)), ...DEMO.map((ns) => userBinding(ns, USER, 'admin', 'multi-admin'))]);
+    t.emulator.apply([
+      ...EXTRA.flatMap((ns) => profileManifests(ns, USER)),
+      ...EXTRA.map((ns) => userBinding(ns, USER)),
+      ...DEMO.map((ns) => userBinding(ns, USER, 'admin', 'multi-admin')),
+    ]);
     await waitForDirectory(t.server.app.directory, EXTRA);
     for (const [i, ns] of EXTRA.entries()) await seedDashboard(t.server.app.store, { namespace: ns, runs: 3 + (i % 3), experiments: 2 });
     // Record every review that reaches the API server (the cache and the request memo sit in front of it).
@@ -55,7 +64,11 @@ describe('SubjectAccessReviews of the dashboard over 20 namespaces', () => {
     const from = sent.length;
     const res = await t.gql<DashboardAnswer>(DASHBOARD, {}, { user: USER });
     expect(res.body.errors, JSON.stringify(res.body.errors?.slice(0, 3))).toBeUndefined();
-    return { reviews: t.server.authorizer.reviews.reviewsSent - before, requests: sent.slice(from).map((s) => s.request), data: res.body.data as DashboardAnswer };
+    return {
+      reviews: t.server.authorizer.reviews.reviewsSent - before,
+      requests: sent.slice(from).map((s) => s.request),
+      data: res.body.data as DashboardAnswer,
+    };
   }
 
   it('answers the whole dashboard for the 20 namespaces', async () => {
@@ -82,7 +95,10 @@ describe('SubjectAccessReviews of the dashboard over 20 namespaces', () => {
     // What the dashboard needs per namespace: list experiments (visible), list runs, get runs (run fields,
     // executions, outputs), get experiments, get pipelines (a version is checked as its pipeline); plus one cluster-wide `list runs` for the
     // metadata scope. Nothing else, and never per row.
-    const expected = new Set(['*|runs|list|', ...ALL.flatMap((ns) => ['experiments|list', 'runs|list', 'runs|get', 'experiments|get', 'pipelines|get'].map((rv) => `${ns}|${rv}|`))]);
+    const expected = new Set([
+      '*|runs|list|',
+      ...ALL.flatMap((ns) => ['experiments|list', 'runs|list', 'runs|get', 'experiments|get', 'pipelines|get'].map((rv) => `${ns}|${rv}|`)),
+    ]);
     expect([...distinct].filter((k) => !expected.has(k))).toEqual([]);
     expect(cold.reviews).toBeLessThanOrEqual(expected.size);
     expect(cold.reviews).toBeGreaterThanOrEqual(ALL.length);

@@ -17,7 +17,7 @@ const GUARDED = ['Namespace', 'Experiment', 'Run', 'Artifact', 'Execution', 'Pip
 const TARGETS = new Set(['PARENT', 'ARGUMENT', 'ID_ARGUMENT', 'RESULT', 'FILTER', 'AUTHENTICATED']);
 
 function ruleOf(extensions: { readonly [key: string]: unknown } | null | undefined): AuthzRule | undefined {
-  return extensions?.['authz'] as AuthzRule | undefined;
+  return extensions?.authz as AuthzRule | undefined;
 }
 
 /** A rule the middleware can enforce: a known target, and the resource/verb/argument that target needs. */
@@ -25,7 +25,8 @@ function checkRule(where: string, rule: AuthzRule | undefined): string[] {
   if (!rule) return [`${where}: no @authz rule`];
   const problems: string[] = [];
   if (!TARGETS.has(rule.target)) problems.push(`${where}: unknown target ${String(rule.target)}`);
-  if (['PARENT', 'ARGUMENT', 'ID_ARGUMENT', 'FILTER'].includes(rule.target) && (!rule.resource || !rule.verb)) problems.push(`${where}: ${rule.target} needs resource and verb`);
+  if (['PARENT', 'ARGUMENT', 'ID_ARGUMENT', 'FILTER'].includes(rule.target) && (!rule.resource || !rule.verb))
+    problems.push(`${where}: ${rule.target} needs resource and verb`);
   if (['ARGUMENT', 'ID_ARGUMENT'].includes(rule.target) && !rule.argument) problems.push(`${where}: ${rule.target} needs an argument path`);
   return problems;
 }
@@ -49,7 +50,7 @@ describe('every field has a rule', () => {
     expect(fields).toBeGreaterThan(20);
   });
 
-  it.each(GUARDED)('every field of %s has an effective rule (its own or the type\'s) with a resource and verb', (name) => {
+  it.each(GUARDED)("every field of %s has an effective rule (its own or the type's) with a resource and verb", (name) => {
     const type = schema.getType(name);
     expect(isObjectType(type)).toBe(true);
     const object = type as GraphQLObjectType;
@@ -69,9 +70,12 @@ describe('every field has a rule', () => {
     const document = parse(sdl);
     expect(document.definitions.some((d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === 'authz')).toBe(true);
     const objects = new Map(
-      document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION ? [[d.name.value, d] as const] : [])),
+      document.definitions.flatMap((d) =>
+        d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION ? [[d.name.value, d] as const] : [],
+      ),
     );
-    const hasAuthz = (directives: readonly { readonly name: { readonly value: string } }[] | undefined) => (directives ?? []).some((d) => d.name.value === 'authz');
+    const hasAuthz = (directives: readonly { readonly name: { readonly value: string } }[] | undefined) =>
+      (directives ?? []).some((d) => d.name.value === 'authz');
     for (const name of GUARDED) expect(hasAuthz(objects.get(name)?.directives), `type ${name} @authz in the SDL`).toBe(true);
     const unmarked: string[] = [];
     for (const name of ROOTS) {
@@ -88,7 +92,10 @@ describe('every field has a rule', () => {
 
 // ---------- the middleware itself, without a server ----------
 
-function contextWith(decide: (request: AccessRequest) => boolean | Promise<boolean>, namespaces: readonly string[] = ['alice']): { ctx: RequestContext; asked: AccessRequest[] } {
+function contextWith(
+  decide: (request: AccessRequest) => boolean | Promise<boolean>,
+  namespaces: readonly string[] = ['alice'],
+): { ctx: RequestContext; asked: AccessRequest[] } {
   const asked: AccessRequest[] = [];
   const authorizer: Authorizer = {
     isAllowed: async (_identity, request) => {
@@ -110,12 +117,20 @@ function infoFor(parentName: string, fieldRule: AuthzRule | undefined, typeRule?
     ...(typeRule ? { extensions: { authz: typeRule } } : {}),
     fields: { guarded: { type: GraphQLString, ...(fieldRule ? { extensions: { authz: fieldRule } } : {}) } },
   });
-  const schema = parentName === 'Query' ? new GraphQLSchema({ query: parentType }) : new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { x: { type: parentType } } }) });
+  const schema =
+    parentName === 'Query'
+      ? new GraphQLSchema({ query: parentType })
+      : new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { x: { type: parentType } } }) });
   return { parentType, fieldName: 'guarded', schema, returnType: GraphQLString } as unknown as GraphQLResolveInfo;
 }
 
-const call = (ctx: RequestContext, info: GraphQLResolveInfo, root: unknown = {}, args: Record<string, unknown> = {}, next = vi.fn(async (): Promise<unknown> => 'resolved')) =>
-  ({ next, result: authzMiddleware({ root, args, context: ctx, info }, next) });
+const call = (
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+  root: unknown = {},
+  args: Record<string, unknown> = {},
+  next = vi.fn(async (): Promise<unknown> => 'resolved'),
+) => ({ next, result: authzMiddleware({ root, args, context: ctx, info }, next) });
 
 describe('the @authz middleware fails closed', () => {
   it.each(['Query', 'Mutation', 'Subscription'])('a %s field without a rule is refused and never resolved', async (root) => {
@@ -161,7 +176,12 @@ describe('the @authz middleware fails closed', () => {
 
   it('an ARGUMENT rule denied on a namespace the caller can see is FORBIDDEN', async () => {
     const { ctx } = contextWith((r) => r.verb === 'list');
-    const { next, result } = call(ctx, infoFor('Mutation', { resource: 'experiments', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' }), {}, { input: { namespace: 'alice' } });
+    const { next, result } = call(
+      ctx,
+      infoFor('Mutation', { resource: 'experiments', verb: 'create', target: 'ARGUMENT', argument: 'input.namespace' }),
+      {},
+      { input: { namespace: 'alice' } },
+    );
     await expect(result).rejects.toBeInstanceOf(ForbiddenError);
     expect(next).not.toHaveBeenCalled();
   });

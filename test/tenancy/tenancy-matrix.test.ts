@@ -47,7 +47,11 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
   beforeAll(async () => {
     t = await startTestServer();
     if (roleSet.viewEditRoles) t.emulator.apply(readYamlDocuments(roleSet.viewEditRoles));
-    const may = (resource: string) => t.emulator.cluster.authorize({ username: 'alice@example.com', groups: ['system:authenticated'] }, { kind: 'resource', verb: 'get', apiGroup: 'pipelines.kubeflow.org', resource, namespace: 'alice' }).allowed;
+    const may = (resource: string) =>
+      t.emulator.cluster.authorize(
+        { username: 'alice@example.com', groups: ['system:authenticated'] },
+        { kind: 'resource', verb: 'get', apiGroup: 'pipelines.kubeflow.org', resource, namespace: 'alice' },
+      ).allowed;
     // The role set is the one in effect: 2.14 grants pipelines/versions and no pipelineversions.
     expect(may('pipelineversions')).toBe(roleSet.grantsPipelineVersions);
     expect(may('pipelines')).toBe(true);
@@ -56,7 +60,10 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
       f.recurringRunId = await insertRecurringRun(ns, f);
       fixtures.set(ns, f);
     }
-    const shared = await adminData<{ pipelines: { nodes: { id: string; shared: boolean }[] } }>(t, '{ pipelines(includeShared: true, first: 200) { nodes { id shared } } }');
+    const shared = await adminData<{ pipelines: { nodes: { id: string; shared: boolean }[] } }>(
+      t,
+      '{ pipelines(includeShared: true, first: 200) { nodes { id shared } } }',
+    );
     sharedPipelineId = shared.pipelines.nodes.find((p) => p.shared)?.id as string;
     expect(sharedPipelineId).toMatch(/^[A-Za-z0-9_-]+$/);
   });
@@ -95,7 +102,13 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
   }
 
   /** The answer a caller without any role must get: the one for an object that does not exist. */
-  async function expectIndistinguishable(caller: Caller, real: Outcome, query: string, missingVars: Record<string, unknown>, replace: readonly (readonly [string, string])[]): Promise<void> {
+  async function expectIndistinguishable(
+    caller: Caller,
+    real: Outcome,
+    query: string,
+    missingVars: Record<string, unknown>,
+    replace: readonly (readonly [string, string])[],
+  ): Promise<void> {
     const missing = await as(t, caller, query, missingVars);
     expect(real.code).toBe('NOT_FOUND');
     expect(errorShape(real, replace)).toEqual(errorShape(missing, replace));
@@ -104,16 +117,17 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
   // ---------- reads, per tenant ----------
 
   type NodeType = 'Namespace' | 'Experiment' | 'Run' | 'RecurringRun' | 'Pipeline' | 'PipelineVersion' | 'Artifact' | 'Execution';
-  const NODE_CASES: readonly { readonly type: NodeType; readonly id: (f: TenantFixture) => string; readonly missing: () => string; readonly byId?: string }[] = [
-    { type: 'Namespace', id: (f) => f.namespaceId, missing: () => globalId('Namespace', 'no-such') },
-    { type: 'Experiment', id: (f) => f.experimentId, missing: () => globalId('Experiment', randomUUID()), byId: 'experiment' },
-    { type: 'Run', id: (f) => f.runId, missing: () => globalId('Run', randomUUID()), byId: 'run' },
-    { type: 'RecurringRun', id: (f) => f.recurringRunId as string, missing: () => globalId('RecurringRun', randomUUID()), byId: 'recurringRun' },
-    { type: 'Pipeline', id: (f) => f.pipelineId, missing: () => globalId('Pipeline', randomUUID()), byId: 'pipeline' },
-    { type: 'PipelineVersion', id: (f) => f.pipelineVersionId, missing: () => globalId('PipelineVersion', randomUUID()), byId: 'pipelineVersion' },
-    { type: 'Artifact', id: (f) => f.artifactId, missing: () => globalId('Artifact', 987654321), byId: 'artifact' },
-    { type: 'Execution', id: (f) => f.executionId, missing: () => globalId('Execution', 987654321), byId: 'execution' },
-  ];
+  const NODE_CASES: readonly { readonly type: NodeType; readonly id: (f: TenantFixture) => string; readonly missing: () => string; readonly byId?: string }[] =
+    [
+      { type: 'Namespace', id: (f) => f.namespaceId, missing: () => globalId('Namespace', 'no-such') },
+      { type: 'Experiment', id: (f) => f.experimentId, missing: () => globalId('Experiment', randomUUID()), byId: 'experiment' },
+      { type: 'Run', id: (f) => f.runId, missing: () => globalId('Run', randomUUID()), byId: 'run' },
+      { type: 'RecurringRun', id: (f) => f.recurringRunId as string, missing: () => globalId('RecurringRun', randomUUID()), byId: 'recurringRun' },
+      { type: 'Pipeline', id: (f) => f.pipelineId, missing: () => globalId('Pipeline', randomUUID()), byId: 'pipeline' },
+      { type: 'PipelineVersion', id: (f) => f.pipelineVersionId, missing: () => globalId('PipelineVersion', randomUUID()), byId: 'pipelineVersion' },
+      { type: 'Artifact', id: (f) => f.artifactId, missing: () => globalId('Artifact', 987654321), byId: 'artifact' },
+      { type: 'Execution', id: (f) => f.executionId, missing: () => globalId('Execution', 987654321), byId: 'execution' },
+    ];
 
   interface Cell {
     readonly caller: Caller;
@@ -127,22 +141,29 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
     it.each(cells.map((c) => [`${label(c, 'namespaces')}${canRead(c.role) ? 'listed' : 'not listed'}`, c] as const))('%s', async (_, c) => {
       const o = await as(t, c.caller, '{ namespaces(first: 200) { nodes { name } } }');
       expect(o.code).toBe('OK');
-      const names = (o.data?.['namespaces'] as { nodes: { name: string }[] }).nodes.map((n) => n.name);
+      const names = (o.data?.namespaces as { nodes: { name: string }[] }).nodes.map((n) => n.name);
       expect(names.includes(c.ns)).toBe(canRead(c.role));
     });
 
     const NAMESPACE_QUERY = `query($ns: String!) { namespace(name: $ns) { name
       experiments { nodes { id } } runs { nodes { id } } pipelines { nodes { id } } artifacts { nodes { id } } executions { nodes { id } } } }`;
-    it.each(cells.map((c) => [`${label(c, 'namespace{experiments runs pipelines artifacts executions}')}${readOutcome(c.role)}`, c] as const))('%s', async (_, c) => {
-      const o = await as(t, c.caller, NAMESPACE_QUERY, { ns: c.ns });
-      if (canRead(c.role)) {
-        expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-        const ns = o.data?.['namespace'] as Record<string, { nodes: unknown[] } | string>;
-        for (const list of ['experiments', 'runs', 'pipelines', 'artifacts', 'executions']) expect((ns[list] as { nodes: unknown[] }).nodes.length, list).toBeGreaterThan(0);
-      } else {
-        await expectIndistinguishable(c.caller, o, NAMESPACE_QUERY, { ns: 'no-such' }, [[c.ns, 'NS'], ['no-such', 'NS']]);
-      }
-    });
+    it.each(cells.map((c) => [`${label(c, 'namespace{experiments runs pipelines artifacts executions}')}${readOutcome(c.role)}`, c] as const))(
+      '%s',
+      async (_, c) => {
+        const o = await as(t, c.caller, NAMESPACE_QUERY, { ns: c.ns });
+        if (canRead(c.role)) {
+          expect(o.code, JSON.stringify(o.errors)).toBe('OK');
+          const ns = o.data?.namespace as Record<string, { nodes: unknown[] } | string>;
+          for (const list of ['experiments', 'runs', 'pipelines', 'artifacts', 'executions'])
+            expect((ns[list] as { nodes: unknown[] }).nodes.length, list).toBeGreaterThan(0);
+        } else {
+          await expectIndistinguishable(c.caller, o, NAMESPACE_QUERY, { ns: 'no-such' }, [
+            [c.ns, 'NS'],
+            ['no-such', 'NS'],
+          ]);
+        }
+      },
+    );
 
     for (const node of NODE_CASES) {
       const NODE_QUERY = 'query($id: ID!) { node(id: $id) { id __typename } }';
@@ -151,9 +172,12 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
         const o = await as(t, c.caller, NODE_QUERY, { id });
         if (canRead(c.role)) {
           expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-          expect(o.data?.['node']).toEqual({ id, __typename: node.type });
+          expect(o.data?.node).toEqual({ id, __typename: node.type });
         } else {
-          await expectIndistinguishable(c.caller, o, NODE_QUERY, { id: node.missing() }, [[c.ns, 'NS'], ['no-such', 'NS']]);
+          await expectIndistinguishable(c.caller, o, NODE_QUERY, { id: node.missing() }, [
+            [c.ns, 'NS'],
+            ['no-such', 'NS'],
+          ]);
         }
       });
 
@@ -175,44 +199,49 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
 
     // Federation: a gateway's `_entities` is answered exactly like `node` (docs/design.md "GraphQL conventions").
     const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) { __typename ... on Namespace { name } ... on Experiment { id } ... on Run { id } ... on Artifact { id } ... on Execution { id } } }`;
-    it.each(cells.map((c) => [`${label(c, '_entities(Namespace, Experiment, Run, Artifact, Execution)')}${canRead(c.role) ? 'all' : 'each null + NOT_FOUND, like a missing one'}`, c] as const))(
-      '%s',
-      async (_, c) => {
-        const f = fx(c.ns);
-        const reps = [
-          { __typename: 'Namespace', name: c.ns },
-          { __typename: 'Experiment', id: f.experimentId },
-          { __typename: 'Run', id: f.runId },
-          { __typename: 'Artifact', id: f.artifactId },
-          { __typename: 'Execution', id: f.executionId },
-        ];
-        const o = await as(t, c.caller, ENTITIES, { reps });
-        const entities = o.data?.['_entities'] as (Record<string, string> | null)[];
-        if (canRead(c.role)) {
-          expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-          expect(entities.map((e) => e?.['__typename'])).toEqual(reps.map((r) => r.__typename));
-        } else {
-          expect(entities).toEqual([null, null, null, null, null]);
-          expect(o.errors.map((e) => e.extensions?.code)).toEqual(Array(5).fill('NOT_FOUND'));
-          const missing = await as(t, c.caller, ENTITIES, {
-            reps: [
-              { __typename: 'Namespace', name: 'no-such' },
-              { __typename: 'Experiment', id: globalId('Experiment', randomUUID()) },
-              { __typename: 'Run', id: globalId('Run', randomUUID()) },
-              { __typename: 'Artifact', id: globalId('Artifact', 987654321) },
-              { __typename: 'Execution', id: globalId('Execution', 987654321) },
-            ],
-          });
-          expect(errorShape(o)).toEqual(errorShape(missing));
-        }
-      },
-    );
+    it.each(
+      cells.map(
+        (c) =>
+          [
+            `${label(c, '_entities(Namespace, Experiment, Run, Artifact, Execution)')}${canRead(c.role) ? 'all' : 'each null + NOT_FOUND, like a missing one'}`,
+            c,
+          ] as const,
+      ),
+    )('%s', async (_, c) => {
+      const f = fx(c.ns);
+      const reps = [
+        { __typename: 'Namespace', name: c.ns },
+        { __typename: 'Experiment', id: f.experimentId },
+        { __typename: 'Run', id: f.runId },
+        { __typename: 'Artifact', id: f.artifactId },
+        { __typename: 'Execution', id: f.executionId },
+      ];
+      const o = await as(t, c.caller, ENTITIES, { reps });
+      const entities = o.data?._entities as (Record<string, string> | null)[];
+      if (canRead(c.role)) {
+        expect(o.code, JSON.stringify(o.errors)).toBe('OK');
+        expect(entities.map((e) => e?.__typename)).toEqual(reps.map((r) => r.__typename));
+      } else {
+        expect(entities).toEqual([null, null, null, null, null]);
+        expect(o.errors.map((e) => e.extensions?.code)).toEqual(Array(5).fill('NOT_FOUND'));
+        const missing = await as(t, c.caller, ENTITIES, {
+          reps: [
+            { __typename: 'Namespace', name: 'no-such' },
+            { __typename: 'Experiment', id: globalId('Experiment', randomUUID()) },
+            { __typename: 'Run', id: globalId('Run', randomUUID()) },
+            { __typename: 'Artifact', id: globalId('Artifact', 987654321) },
+            { __typename: 'Execution', id: globalId('Execution', 987654321) },
+          ],
+        });
+        expect(errorShape(o)).toEqual(errorShape(missing));
+      }
+    });
 
     it.each(cells.map((c) => [`${label(c, 'nodes([all types])')}${canRead(c.role) ? 'all' : 'all null, no error'}`, c] as const))('%s', async (_, c) => {
       const ids = NODE_CASES.map((n) => n.id(fx(c.ns)));
       const o = await as(t, c.caller, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
       expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-      expect(o.data?.['nodes']).toEqual(ids.map((id) => (canRead(c.role) ? { id } : null)));
+      expect(o.data?.nodes).toEqual(ids.map((id) => (canRead(c.role) ? { id } : null)));
     });
 
     it.each(cells.map((c) => [`${label(c, 'pipelines(namespace)')}${readOutcome(c.role)}`, c] as const))('%s', async (_, c) => {
@@ -220,26 +249,32 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
       const o = await as(t, c.caller, Q, { ns: c.ns });
       if (canRead(c.role)) {
         expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-        expect((o.data?.['pipelines'] as { nodes: { id: string }[] }).nodes.map((p) => p.id)).toContain(fx(c.ns).pipelineId);
+        expect((o.data?.pipelines as { nodes: { id: string }[] }).nodes.map((p) => p.id)).toContain(fx(c.ns).pipelineId);
       } else {
-        await expectIndistinguishable(c.caller, o, Q, { ns: 'no-such' }, [[c.ns, 'NS'], ['no-such', 'NS']]);
+        await expectIndistinguishable(c.caller, o, Q, { ns: 'no-such' }, [
+          [c.ns, 'NS'],
+          ['no-such', 'NS'],
+        ]);
       }
     });
 
-    it.each(cells.map((c) => [`${label(c, 'pipelines (all)')}${canRead(c.role) ? 'includes its pipeline' : 'excludes its pipeline'} and the shared one`, c] as const))('%s', async (_, c) => {
+    it.each(
+      cells.map((c) => [`${label(c, 'pipelines (all)')}${canRead(c.role) ? 'includes its pipeline' : 'excludes its pipeline'} and the shared one`, c] as const),
+    )('%s', async (_, c) => {
       const o = await as(t, c.caller, '{ pipelines(first: 200) { nodes { id } } }');
       expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-      const ids = (o.data?.['pipelines'] as { nodes: { id: string }[] }).nodes.map((p) => p.id);
+      const ids = (o.data?.pipelines as { nodes: { id: string }[] }).nodes.map((p) => p.id);
       expect(ids.includes(fx(c.ns).pipelineId)).toBe(canRead(c.role));
       expect(ids).toContain(sharedPipelineId);
     });
 
-    const LINEAGE = 'query($of: ID!) { lineage(of: $of, depth: 5) { artifacts { id namespace } executions { id namespace } edges { artifactId executionId } } }';
+    const LINEAGE =
+      'query($of: ID!) { lineage(of: $of, depth: 5) { artifacts { id namespace } executions { id namespace } edges { artifactId executionId } } }';
     it.each(cells.map((c) => [`${label(c, 'lineage(artifact)')}${canRead(c.role) ? 'its graph' : 'nothing'}`, c] as const))('%s', async (_, c) => {
       const o = await as(t, c.caller, LINEAGE, { of: fx(c.ns).artifactId });
       if (canRead(c.role)) {
         expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-        const graph = o.data?.['lineage'] as { artifacts: { namespace: string }[]; executions: { namespace: string }[]; edges: unknown[] };
+        const graph = o.data?.lineage as { artifacts: { namespace: string }[]; executions: { namespace: string }[]; edges: unknown[] };
         expect(graph.edges.length).toBeGreaterThan(0);
         for (const n of [...graph.artifacts, ...graph.executions]) expect(n.namespace).toBe(c.ns);
       } else {
@@ -247,7 +282,7 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
         const localId = Buffer.from(fx(c.ns).artifactId, 'base64url').toString('utf8').split(':')[1] as string;
         const missing = await as(t, c.caller, LINEAGE, { of: globalId('Artifact', 987654321) });
         expect(errorShape(o, [[` ${localId} `, ' ID ']])).toEqual(errorShape(missing, [[' 987654321 ', ' ID ']]));
-        if (o.code === 'OK') expect(o.data?.['lineage']).toEqual({ artifacts: [], executions: [], edges: [] });
+        if (o.code === 'OK') expect(o.data?.lineage).toEqual({ artifacts: [], executions: [], edges: [] });
         else expect(o.code).toBe('NOT_FOUND');
       }
     });
@@ -256,34 +291,43 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
       run(id: $run) { executions { id } artifacts { id } }
       artifact(id: $artifact) { producer { id } consumers { id } }
       execution(id: $execution) { inputs { id } outputs { id } } }`;
-    it.each(cells.map((c) => [`${label(c, 'Run.executions/Artifact.producer,consumers/Execution.inputs,outputs')}${canRead(c.role) ? 'edges' : 'no edge at all'}`, c] as const))(
-      '%s',
-      async (_, c) => {
-        const f = fx(c.ns);
-        const o = await as(t, c.caller, EDGES, { run: f.runId, artifact: f.artifactId, execution: f.executionId });
-        if (canRead(c.role)) {
-          expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-          const data = o.data as { run: { executions: unknown[]; artifacts: unknown[] }; artifact: { producer: { id: string } }; execution: { outputs: { id: string }[] } };
-          expect(data.run.executions.length).toBeGreaterThan(0);
-          expect(data.run.artifacts.length).toBeGreaterThan(0);
-          expect(data.artifact.producer.id).toBe(f.executionId);
-          expect(data.execution.outputs.map((a) => a.id)).toContain(f.artifactId);
-        } else {
-          // Three NOT_FOUNDs and nothing else: no edge, no ID, no namespace in the answer.
-          expect(o.data).toEqual({ run: null, artifact: null, execution: null });
-          expect(o.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-          const text = JSON.stringify(o.errors);
-          for (const secret of [f.runId, f.artifactId, f.executionId, c.ns === 'bob' ? '"bob"' : c.ns]) expect(text).not.toContain(secret);
-        }
-      },
-    );
+    it.each(
+      cells.map(
+        (c) =>
+          [`${label(c, 'Run.executions/Artifact.producer,consumers/Execution.inputs,outputs')}${canRead(c.role) ? 'edges' : 'no edge at all'}`, c] as const,
+      ),
+    )('%s', async (_, c) => {
+      const f = fx(c.ns);
+      const o = await as(t, c.caller, EDGES, { run: f.runId, artifact: f.artifactId, execution: f.executionId });
+      if (canRead(c.role)) {
+        expect(o.code, JSON.stringify(o.errors)).toBe('OK');
+        const data = o.data as {
+          run: { executions: unknown[]; artifacts: unknown[] };
+          artifact: { producer: { id: string } };
+          execution: { outputs: { id: string }[] };
+        };
+        expect(data.run.executions.length).toBeGreaterThan(0);
+        expect(data.run.artifacts.length).toBeGreaterThan(0);
+        expect(data.artifact.producer.id).toBe(f.executionId);
+        expect(data.execution.outputs.map((a) => a.id)).toContain(f.artifactId);
+      } else {
+        // Three NOT_FOUNDs and nothing else: no edge, no ID, no namespace in the answer.
+        expect(o.data).toEqual({ run: null, artifact: null, execution: null });
+        expect(o.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+        const text = JSON.stringify(o.errors);
+        for (const secret of [f.runId, f.artifactId, f.executionId, c.ns === 'bob' ? '"bob"' : c.ns]) expect(text).not.toContain(secret);
+      }
+    });
   });
 
   // ---------- writes, per tenant ----------
 
   async function scratchExperiment(ns: string): Promise<string> {
     scratch += 1;
-    const row = await t.server.app.experiments.create({ namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' }, { user: 'admin@example.com', groups: [], source: 'header' });
+    const row = await t.server.app.experiments.create(
+      { namespace: ns, name: `scratch-${scratch}-${randomUUID().slice(0, 8)}`, description: '' },
+      { user: 'admin@example.com', groups: [], source: 'header' },
+    );
     return globalId('Experiment', row.id);
   }
 
@@ -307,7 +351,12 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
     return globalId('Run', id);
   }
 
-  const WRITES: readonly { readonly op: string; readonly query: string; readonly vars: (ns: string) => Promise<Record<string, unknown>>; readonly missing: () => Record<string, unknown> }[] = [
+  const WRITES: readonly {
+    readonly op: string;
+    readonly query: string;
+    readonly vars: (ns: string) => Promise<Record<string, unknown>>;
+    readonly missing: () => Record<string, unknown>;
+  }[] = [
     {
       op: 'createExperiment',
       query: 'mutation($ns: String!, $name: String!) { createExperiment(input: { namespace: $ns, name: $name }) { experiment { id namespace } } }',
@@ -334,19 +383,22 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
     },
     {
       op: 'createPipeline',
-      query: 'mutation($ns: String, $name: String!, $spec: String!) { createPipeline(input: { namespace: $ns, name: $name, version: { name: "v1", spec: $spec } }) { pipeline { id namespace } pipelineVersion { id } } }',
+      query:
+        'mutation($ns: String, $name: String!, $spec: String!) { createPipeline(input: { namespace: $ns, name: $name, version: { name: "v1", spec: $spec } }) { pipeline { id namespace } pipelineVersion { id } } }',
       vars: async (ns) => ({ ns, name: `p-${randomUUID().slice(0, 8)}`, spec: HELLO_WORLD }),
       missing: () => ({ ns: 'no-such', name: 'x', spec: HELLO_WORLD }),
     },
     {
       op: 'createPipelineVersion',
-      query: 'mutation($id: ID!, $name: String!, $spec: String!) { createPipelineVersion(input: { pipelineId: $id, name: $name, spec: $spec }) { pipelineVersion { id namespace } } }',
+      query:
+        'mutation($id: ID!, $name: String!, $spec: String!) { createPipelineVersion(input: { pipelineId: $id, name: $name, spec: $spec }) { pipelineVersion { id namespace } } }',
       vars: async (ns) => ({ id: fx(ns).pipelineId, name: `v-${randomUUID().slice(0, 8)}`, spec: HELLO_WORLD }),
       missing: () => ({ id: globalId('Pipeline', randomUUID()), name: 'x', spec: HELLO_WORLD }),
     },
     {
       op: 'createRun',
-      query: 'mutation($ns: String!, $exp: ID!, $pv: ID!, $name: String!, $params: JSONObject) { createRun(input: { namespace: $ns, experimentId: $exp, pipelineVersionId: $pv, name: $name, parameters: $params }) { run { id namespace state } } }',
+      query:
+        'mutation($ns: String!, $exp: ID!, $pv: ID!, $name: String!, $params: JSONObject) { createRun(input: { namespace: $ns, experimentId: $exp, pipelineVersionId: $pv, name: $name, parameters: $params }) { run { id namespace state } } }',
       vars: async (ns) => ({ ns, exp: fx(ns).experimentId, pv: fx(ns).pipelineVersionId, name: `run-${randomUUID().slice(0, 8)}`, params: PARAMS }),
       missing: () => ({ ns: 'no-such', exp: globalId('Experiment', randomUUID()), pv: globalId('PipelineVersion', randomUUID()), name: 'x', params: PARAMS }),
     },
@@ -378,7 +430,10 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
         } else {
           expect(o.data).toBeNull();
           if (expected === 'NOT_FOUND') {
-            await expectIndistinguishable(c.caller, o, w.query, w.missing(), [[c.ns, 'NS'], ['no-such', 'NS']]);
+            await expectIndistinguishable(c.caller, o, w.query, w.missing(), [
+              [c.ns, 'NS'],
+              ['no-such', 'NS'],
+            ]);
           } else {
             expect(o.errors[0]?.message).toMatch(/may not/);
           }
@@ -391,7 +446,8 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
 
   describe('cross-tenant references in an allowed write', () => {
     const alice = () => CALLERS[0] as Caller;
-    const CREATE_RUN = 'mutation($ns: String!, $exp: ID!, $pv: ID!, $name: String!, $params: JSONObject) { createRun(input: { namespace: $ns, experimentId: $exp, pipelineVersionId: $pv, name: $name, parameters: $params }) { run { id } } }';
+    const CREATE_RUN =
+      'mutation($ns: String!, $exp: ID!, $pv: ID!, $name: String!, $params: JSONObject) { createRun(input: { namespace: $ns, experimentId: $exp, pipelineVersionId: $pv, name: $name, parameters: $params }) { run { id } } }';
 
     it.each([
       ["bob's experiment", () => fx('bob').experimentId, () => globalId('Experiment', randomUUID()), 'exp'],
@@ -412,30 +468,46 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
 
   describe('shared pipelines', () => {
     it.each(CALLERS.map((c) => [`${c.name} reads the shared pipeline by id and in pipelines`, c] as const))('%s', async (_, caller) => {
-      const o = await as(t, caller, 'query($id: ID!) { node(id: $id) { ... on Pipeline { id shared namespace latestVersion { id } } } pipelines(first: 200) { nodes { id } } }', { id: sharedPipelineId });
+      const o = await as(
+        t,
+        caller,
+        'query($id: ID!) { node(id: $id) { ... on Pipeline { id shared namespace latestVersion { id } } } pipelines(first: 200) { nodes { id } } }',
+        { id: sharedPipelineId },
+      );
       expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-      expect(o.data?.['node']).toMatchObject({ id: sharedPipelineId, shared: true, namespace: null });
-      expect((o.data?.['pipelines'] as { nodes: { id: string }[] }).nodes.map((p) => p.id)).toContain(sharedPipelineId);
+      expect(o.data?.node).toMatchObject({ id: sharedPipelineId, shared: true, namespace: null });
+      expect((o.data?.pipelines as { nodes: { id: string }[] }).nodes.map((p) => p.id)).toContain(sharedPipelineId);
     });
 
-    const CREATE_SHARED = 'mutation($name: String!, $spec: String!) { createPipeline(input: { name: $name, version: { name: "v1", spec: $spec } }) { pipeline { id shared } } }';
-    it.each(CALLERS.map((c) => [`${c.name} × createPipeline(shared) → ${c.name.startsWith('cluster admin') ? 'OK' : 'FORBIDDEN'}`, c] as const))('%s', async (_, caller) => {
-      const o = await as(t, caller, CREATE_SHARED, { name: `shared-${randomUUID().slice(0, 8)}`, spec: HELLO_WORLD });
-      if (caller.name.startsWith('cluster admin')) {
-        expect(o.code, JSON.stringify(o.errors)).toBe('OK');
-        expect(o.data).toMatchObject({ createPipeline: { pipeline: { shared: true } } });
-      } else {
-        expect(o.code).toBe('FORBIDDEN');
-        expect(o.data).toBeNull();
-      }
-    });
+    const CREATE_SHARED =
+      'mutation($name: String!, $spec: String!) { createPipeline(input: { name: $name, version: { name: "v1", spec: $spec } }) { pipeline { id shared } } }';
+    it.each(CALLERS.map((c) => [`${c.name} × createPipeline(shared) → ${c.name.startsWith('cluster admin') ? 'OK' : 'FORBIDDEN'}`, c] as const))(
+      '%s',
+      async (_, caller) => {
+        const o = await as(t, caller, CREATE_SHARED, { name: `shared-${randomUUID().slice(0, 8)}`, spec: HELLO_WORLD });
+        if (caller.name.startsWith('cluster admin')) {
+          expect(o.code, JSON.stringify(o.errors)).toBe('OK');
+          expect(o.data).toMatchObject({ createPipeline: { pipeline: { shared: true } } });
+        } else {
+          expect(o.code).toBe('FORBIDDEN');
+          expect(o.data).toBeNull();
+        }
+      },
+    );
 
-    it.each(CALLERS.map((c) => [`${c.name} × createPipelineVersion(shared pipeline) → ${c.name.startsWith('cluster admin') ? 'OK' : 'FORBIDDEN'}`, c] as const))('%s', async (_, caller) => {
-      const o = await as(t, caller, 'mutation($id: ID!, $name: String!, $spec: String!) { createPipelineVersion(input: { pipelineId: $id, name: $name, spec: $spec }) { pipelineVersion { id } } }', {
-        id: sharedPipelineId,
-        name: `v-${randomUUID().slice(0, 8)}`,
-        spec: HELLO_WORLD,
-      });
+    it.each(
+      CALLERS.map((c) => [`${c.name} × createPipelineVersion(shared pipeline) → ${c.name.startsWith('cluster admin') ? 'OK' : 'FORBIDDEN'}`, c] as const),
+    )('%s', async (_, caller) => {
+      const o = await as(
+        t,
+        caller,
+        'mutation($id: ID!, $name: String!, $spec: String!) { createPipelineVersion(input: { pipelineId: $id, name: $name, spec: $spec }) { pipelineVersion { id } } }',
+        {
+          id: sharedPipelineId,
+          name: `v-${randomUUID().slice(0, 8)}`,
+          spec: HELLO_WORLD,
+        },
+      );
       expect(o.code, JSON.stringify(o.errors)).toBe(caller.name.startsWith('cluster admin') ? 'OK' : 'FORBIDDEN');
     });
   });
@@ -445,7 +517,12 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
   describe('tokens and the cluster admin', () => {
     it('a token for another audience is 401 UNAUTHENTICATED on every operation', async () => {
       const token = t.emulator.issueToken('alice', 'default-editor', ['some-other-service']);
-      for (const query of ['{ viewer { user } }', '{ namespaces { nodes { name } } }', '{ namespace(name: "alice") { name } }', 'mutation { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }']) {
+      for (const query of [
+        '{ viewer { user } }',
+        '{ namespaces { nodes { name } } }',
+        '{ namespace(name: "alice") { name } }',
+        'mutation { createExperiment(input: { namespace: "alice", name: "x" }) { experiment { id } } }',
+      ]) {
         const res = await t.gql(query, {}, { headers: { authorization: `Bearer ${token}` } });
         expect(res.status, query).toBe(401);
         expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -458,20 +535,33 @@ describe.each(ROLE_SETS)('tenancy matrix with $name', (roleSet) => {
       expect(res.status).toBe(401);
     });
 
-    it("the default-editor token is the service account user with the service-account groups", async () => {
+    it('the default-editor token is the service account user with the service-account groups', async () => {
       const o = await as(t, CALLERS.find((c) => c.name.startsWith("alice's")) as Caller, '{ viewer { user groups } }');
-      expect(o.data?.['viewer']).toMatchObject({ user: 'system:serviceaccount:alice:default-editor' });
-      expect((o.data?.['viewer'] as { groups: string[] }).groups).toEqual(expect.arrayContaining(['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated']));
+      expect(o.data?.viewer).toMatchObject({ user: 'system:serviceaccount:alice:default-editor' });
+      expect((o.data?.viewer as { groups: string[] }).groups).toEqual(
+        expect.arrayContaining(['system:serviceaccounts', 'system:serviceaccounts:alice', 'system:authenticated']),
+      );
     });
 
     it('the cluster admin sees every namespace, and metadata no run claims', async () => {
       const data = await adminData<{ namespaces: { nodes: { name: string }[] } }>(t, '{ namespaces(first: 200) { nodes { name } } }');
       expect(data.namespaces.nodes.map((n) => n.name)).toEqual(expect.arrayContaining([...TENANTS]));
       // An artifact attributed to no run context: only a cluster-wide `list runs` reads it.
-      const type = await t.server.app.store.db.selectFrom('Type' as never).select('id' as never).where('name' as never, '=', 'system.Dataset' as never).executeTakeFirstOrThrow() as { id: number };
+      const type = (await t.server.app.store.db
+        .selectFrom('Type' as never)
+        .select('id' as never)
+        .where('name' as never, '=', 'system.Dataset' as never)
+        .executeTakeFirstOrThrow()) as { id: number };
       const uri = `s3://orphan/${randomUUID()}`;
-      await t.server.app.store.db.insertInto('Artifact' as never).values({ type_id: type.id, uri, state: 2, name: null, external_id: uri, create_time_since_epoch: 1, last_update_time_since_epoch: 1 } as never).execute();
-      const row = await t.server.app.store.db.selectFrom('Artifact' as never).select('id' as never).where('external_id' as never, '=', uri as never).executeTakeFirstOrThrow() as { id: number };
+      await t.server.app.store.db
+        .insertInto('Artifact' as never)
+        .values({ type_id: type.id, uri, state: 2, name: null, external_id: uri, create_time_since_epoch: 1, last_update_time_since_epoch: 1 } as never)
+        .execute();
+      const row = (await t.server.app.store.db
+        .selectFrom('Artifact' as never)
+        .select('id' as never)
+        .where('external_id' as never, '=', uri as never)
+        .executeTakeFirstOrThrow()) as { id: number };
       const id = globalId('Artifact', row.id);
       const admin = await t.gql('query($id: ID!) { artifact(id: $id) { id uri namespace } }', { id }, { user: 'admin@example.com' });
       expect(admin.body.data).toEqual({ artifact: { id, uri, namespace: null } });

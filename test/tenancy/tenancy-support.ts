@@ -112,7 +112,13 @@ interface DiscoveryData {
   readonly namespace: {
     readonly id: string;
     readonly experiments: { readonly nodes: readonly { readonly id: string }[] };
-    readonly runs: { readonly nodes: readonly { readonly id: string; readonly name: string; readonly executions: readonly { readonly id: string; readonly outputs: readonly { readonly id: string }[] }[] }[] };
+    readonly runs: {
+      readonly nodes: readonly {
+        readonly id: string;
+        readonly name: string;
+        readonly executions: readonly { readonly id: string; readonly outputs: readonly { readonly id: string }[] }[];
+      }[];
+    };
     readonly pipelines: { readonly nodes: readonly { readonly id: string; readonly latestVersion: { readonly id: string } | null }[] };
   };
 }

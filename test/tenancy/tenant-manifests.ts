@@ -9,13 +9,22 @@ export function profileManifests(namespace: string, owner: string): unknown[] {
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'kubeflow-profile', 'pipelines.kubeflow.org/enabled': 'true' }, annotations: { owner } },
+      metadata: {
+        name: namespace,
+        labels: { 'app.kubernetes.io/part-of': 'kubeflow-profile', 'pipelines.kubeflow.org/enabled': 'true' },
+        annotations: { owner },
+      },
     },
   ];
 }
 
 /** The binding KFAM/the profile controller writes for a user: `namespaceAdmin` → kubeflow-admin for the owner. */
-export function userBinding(namespace: string, user: string, role: 'admin' | 'edit' | 'view' = 'admin', name = role === 'admin' ? 'namespaceAdmin' : `user-${user.replace(/[@.]/g, '-')}-clusterrole-${role}`): unknown {
+export function userBinding(
+  namespace: string,
+  user: string,
+  role: 'admin' | 'edit' | 'view' = 'admin',
+  name = role === 'admin' ? 'namespaceAdmin' : `user-${user.replace(/[@.]/g, '-')}-clusterrole-${role}`,
+): unknown {
   return {
     apiVersion: `${RBAC}/v1`,
     kind: 'RoleBinding',
@@ -29,7 +38,13 @@ export function userBinding(namespace: string, user: string, role: 'admin' | 'ed
 export async function waitForDirectory(directory: NamespaceDirectory, namespaces: readonly string[], timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!namespaces.every((n) => directory.has(n))) {
-    if (Date.now() > deadline) throw new Error(`the namespace directory never saw ${namespaces.filter((n) => !directory.has(n)).slice(0, 5).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the namespace directory never saw ${namespaces
+          .filter((n) => !directory.has(n))
+          .slice(0, 5)
+          .join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -19,28 +19,90 @@ export function succeededV2(
   const spec = loadFixture(`kfp/${fixture}.yaml`);
   const at = (second: number) => `2026-08-22T09:00:${String(second).padStart(2, '0')}Z`;
   const nodes: Record<string, NodeInit> = {
-    '': { type: 'DAG', phase: 'Succeeded', displayName: name, templateName: 'entrypoint', children: ['.root-driver', '.root'], startedAt: at(0), finishedAt: at(59) },
-    '.root-driver': { type: 'Pod', phase: 'Succeeded', displayName: 'root-driver', templateName: 'system-dag-driver', boundary: '', startedAt: at(1), finishedAt: at(2), outputs: { parameters: [{ name: 'execution-id', value: '7' }] } },
-    '.root': { type: 'DAG', phase: 'Succeeded', displayName: 'root', templateName: 'root', boundary: '', startedAt: at(3), finishedAt: at(58), inputs: { parameters: [{ name: 'parent-dag-id', value: '7' }] } },
+    '': {
+      type: 'DAG',
+      phase: 'Succeeded',
+      displayName: name,
+      templateName: 'entrypoint',
+      children: ['.root-driver', '.root'],
+      startedAt: at(0),
+      finishedAt: at(59),
+    },
+    '.root-driver': {
+      type: 'Pod',
+      phase: 'Succeeded',
+      displayName: 'root-driver',
+      templateName: 'system-dag-driver',
+      boundary: '',
+      startedAt: at(1),
+      finishedAt: at(2),
+      outputs: { parameters: [{ name: 'execution-id', value: '7' }] },
+    },
+    '.root': {
+      type: 'DAG',
+      phase: 'Succeeded',
+      displayName: 'root',
+      templateName: 'root',
+      boundary: '',
+      startedAt: at(3),
+      finishedAt: at(58),
+      inputs: { parameters: [{ name: 'parent-dag-id', value: '7' }] },
+    },
   };
   tasks.forEach((task, i) => {
     const base = 4 + i * 10;
     nodes[`.root.${task}-driver`] = {
-      type: 'Pod', phase: 'Succeeded', displayName: `${task}-driver`, templateName: 'system-container-driver', boundary: '.root', startedAt: at(base), finishedAt: at(base + 1),
+      type: 'Pod',
+      phase: 'Succeeded',
+      displayName: `${task}-driver`,
+      templateName: 'system-container-driver',
+      boundary: '.root',
+      startedAt: at(base),
+      finishedAt: at(base + 1),
       outputs: { parameters: [{ name: 'cached-decision', value: cachedTasks.includes(task) ? 'true' : 'false' }] },
       ...(resolvedDriverInputs
-        ? { inputs: { parameters: [
-            { name: 'task', value: JSON.stringify({ taskInfo: { name: task } }) },
-            { name: 'container', value: '{"args":["hello world"],"command":["echo"],"image":"registry.access.redhat.com/ubi9/python-311:latest"}' },
-            { name: 'task-name', value: task },
-            { name: 'parent-dag-id', value: '7' },
-          ] } }
+        ? {
+            inputs: {
+              parameters: [
+                { name: 'task', value: JSON.stringify({ taskInfo: { name: task } }) },
+                { name: 'container', value: '{"args":["hello world"],"command":["echo"],"image":"registry.access.redhat.com/ubi9/python-311:latest"}' },
+                { name: 'task-name', value: task },
+                { name: 'parent-dag-id', value: '7' },
+              ],
+            },
+          }
         : {}),
     };
-    nodes[`.root.${task}`] = { type: 'DAG', phase: 'Succeeded', displayName: task, templateName: 'system-container-executor', boundary: '.root', children: [`.root.${task}.executor`], startedAt: at(base + 2), finishedAt: at(base + 8) };
+    nodes[`.root.${task}`] = {
+      type: 'DAG',
+      phase: 'Succeeded',
+      displayName: task,
+      templateName: 'system-container-executor',
+      boundary: '.root',
+      children: [`.root.${task}.executor`],
+      startedAt: at(base + 2),
+      finishedAt: at(base + 8),
+    };
     nodes[`.root.${task}.executor`] = cachedTasks.includes(task)
-      ? { type: 'Skipped', phase: 'Skipped', displayName: 'executor', templateName: 'system-container-impl', boundary: `.root.${task}`, startedAt: at(base + 3), finishedAt: at(base + 3), message: "when 'true != true' evaluated false" }
-      : { type: 'Pod', phase: 'Succeeded', displayName: 'executor', templateName: 'system-container-impl', boundary: `.root.${task}`, startedAt: at(base + 3), finishedAt: at(base + 7) };
+      ? {
+          type: 'Skipped',
+          phase: 'Skipped',
+          displayName: 'executor',
+          templateName: 'system-container-impl',
+          boundary: `.root.${task}`,
+          startedAt: at(base + 3),
+          finishedAt: at(base + 3),
+          message: "when 'true != true' evaluated false",
+        }
+      : {
+          type: 'Pod',
+          phase: 'Succeeded',
+          displayName: 'executor',
+          templateName: 'system-container-impl',
+          boundary: `.root.${task}`,
+          startedAt: at(base + 3),
+          finishedAt: at(base + 7),
+        };
   });
   return withStatus(spec, name, { phase: 'Succeeded', startedAt: at(0), finishedAt: at(59) }, nodes);
 }

@@ -18,9 +18,7 @@ describe('parsePipelineSpec on the upstream fixtures', () => {
       expect(manifest.status).toBeUndefined();
       expect(JSON.parse(canonicalJson)).toEqual(JSON.parse(JSON.stringify(manifest)));
       // KFP-compiled workflows name `pipeline-runner`, KFP's runner account; Argo examples name none.
-      expect(() =>
-        admitWorkflow(manifest, { namespace: 'team-a', allowedServiceAccounts: ['pipeline-runner', 'default-editor'] }),
-      ).not.toThrow();
+      expect(() => admitWorkflow(manifest, { namespace: 'team-a', allowedServiceAccounts: ['pipeline-runner', 'default-editor'] })).not.toThrow();
     });
   }
 
@@ -66,12 +64,12 @@ describe('parsePipelineSpec rejects', () => {
 
   it('a wrong kind, naming the path', () => {
     const error = invalid(fixtureText('argo/hello-world.yaml').replace('kind: Workflow', 'kind: CronWorkflow'));
-    expect(error.details['path']).toBe('kind');
+    expect(error.details.path).toBe('kind');
   });
 
   it('a wrong apiVersion', () => {
     const error = invalid(fixtureText('argo/hello-world.yaml').replace('argoproj.io/v1alpha1', 'v1'));
-    expect(error.details['path']).toBe('apiVersion');
+    expect(error.details.path).toBe('apiVersion');
   });
 
   it('a spec larger than maxBytes', () => {
@@ -81,15 +79,15 @@ describe('parsePipelineSpec rejects', () => {
 
   it('no templates', () => {
     const error = invalid(JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { entrypoint: 'x' } }));
-    expect(error.details['path']).toBe('spec.templates');
+    expect(error.details.path).toBe('spec.templates');
   });
 
   it('a missing or unknown entrypoint', () => {
     const base = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: {} };
     const templates = [{ name: 'main', container: { image: 'busybox' } }];
-    expect(invalid(JSON.stringify({ ...base, spec: { templates } })).details['path']).toBe('spec.entrypoint');
+    expect(invalid(JSON.stringify({ ...base, spec: { templates } })).details.path).toBe('spec.entrypoint');
     const unknown = invalid(JSON.stringify({ ...base, spec: { entrypoint: 'nope', templates } }));
-    expect(unknown.details['path']).toBe('spec.entrypoint');
+    expect(unknown.details.path).toBe('spec.entrypoint');
     expect(unknown.message).toMatch(/"nope"/);
   });
 
@@ -99,7 +97,7 @@ describe('parsePipelineSpec rejects', () => {
       kind: 'Workflow',
       spec: { entrypoint: 'main', templates: [{ name: 'main' }, { container: {} }] },
     });
-    expect(invalid(text).details['path']).toBe('spec.templates[1].name');
+    expect(invalid(text).details.path).toBe('spec.templates[1].name');
   });
 
   it('a YAML alias bomb', () => {
@@ -119,13 +117,13 @@ describe('parsePipelineSpec reads the spec as Kubernetes readers do, or refuses 
   it('refuses a value YAML 1.1 and YAML 1.2 read differently, naming its path', () => {
     const spec = hello.replace('spec:\n', 'spec:\n  hostNetwork: yes\n');
     const error = invalid(spec);
-    expect(error.details['path']).toBe('spec.hostNetwork');
+    expect(error.details.path).toBe('spec.hostNetwork');
     expect(error.message).toMatch(/YAML 1\.1/);
   });
 
   it('accepts the same value written unambiguously', () => {
     const { manifest } = parsePipelineSpec(hello.replace('spec:\n', 'spec:\n  activeDeadlineSeconds: 60\n  podPriorityClassName: "yes"\n'), MAX_BYTES);
-    expect(manifest.spec['podPriorityClassName']).toBe('yes');
+    expect(manifest.spec.podPriorityClassName).toBe('yes');
   });
 
   it('refuses anchors, merge keys and tags in YAML, and duplicate keys in YAML and in JSON', () => {

@@ -44,10 +44,13 @@ const VOLUME_OP = [
 describe('resource template admission', () => {
   it("admits KFP v1's VolumeOp claim and VolumeSnapshotOp snapshot, get and delete of a claim", () => {
     expect(paths(create(VOLUME_OP))).toEqual([]);
-    const snapshot = 'apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata: {name: "{{workflow.name}}-snap", namespace: "{{workflow.namespace}}"}\nspec: {source: {persistentVolumeClaimName: data}}\n';
+    const snapshot =
+      'apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata: {name: "{{workflow.name}}-snap", namespace: "{{workflow.namespace}}"}\nspec: {source: {persistentVolumeClaimName: data}}\n';
     expect(paths(create(snapshot))).toEqual([]);
     expect(paths(withResource({ action: 'delete', manifest: VOLUME_OP }))).toEqual([]);
-    expect(paths(withResource({ action: 'get', manifest: JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x' } }) }))).toEqual([]);
+    expect(
+      paths(withResource({ action: 'get', manifest: JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x' } }) })),
+    ).toEqual([]);
   });
 
   it('refuses every kind outside the allow-list: a privileged Pod, a RoleBinding, a nested Workflow', () => {
@@ -81,7 +84,12 @@ describe('resource template admission', () => {
   });
 
   it('refuses templating other than the controller-made workflow name, uid and namespace', () => {
-    for (const variable of ['{{inputs.parameters.size}}', '{{workflow.parameters.x}}', '{{=sprig.trim(inputs.parameters.x)}}', '{{ tasks.a.outputs.result }}']) {
+    for (const variable of [
+      '{{inputs.parameters.size}}',
+      '{{workflow.parameters.x}}',
+      '{{=sprig.trim(inputs.parameters.x)}}',
+      '{{ tasks.a.outputs.result }}',
+    ]) {
       expect(paths(create(VOLUME_OP.replace('1Gi', `'${variable}'`)))).toEqual([`${AT}.manifest`]);
     }
   });
@@ -96,10 +104,15 @@ describe('resource template admission', () => {
   });
 
   it('refuses another namespace, binding a named volume or snapshot content, and a cross-namespace data source', () => {
-    expect(paths(create(VOLUME_OP.replace("  name: '{{workflow.name}}-my-pvc'", '  name: x\n  namespace: team-b')))).toEqual([`${AT}.manifest.metadata.namespace`]);
+    expect(paths(create(VOLUME_OP.replace("  name: '{{workflow.name}}-my-pvc'", '  name: x\n  namespace: team-b')))).toEqual([
+      `${AT}.manifest.metadata.namespace`,
+    ]);
     expect(paths(create(`${VOLUME_OP}\n  volumeName: pv-of-team-b`))).toEqual([`${AT}.manifest.spec.volumeName`]);
-    expect(paths(create(`${VOLUME_OP}\n  dataSourceRef: {kind: PersistentVolumeClaim, name: d, namespace: team-b}`))).toEqual([`${AT}.manifest.spec.dataSourceRef.namespace`]);
-    const snapshot = 'apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata: {name: s}\nspec: {source: {volumeSnapshotContentName: team-b-content}}\n';
+    expect(paths(create(`${VOLUME_OP}\n  dataSourceRef: {kind: PersistentVolumeClaim, name: d, namespace: team-b}`))).toEqual([
+      `${AT}.manifest.spec.dataSourceRef.namespace`,
+    ]);
+    const snapshot =
+      'apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata: {name: s}\nspec: {source: {volumeSnapshotContentName: team-b-content}}\n';
     expect(paths(create(snapshot))).toEqual([`${AT}.manifest.spec.source.volumeSnapshotContentName`]);
   });
 
@@ -108,7 +121,15 @@ describe('resource template admission', () => {
     const claim = { metadata: { name: 'work' }, spec: { accessModes: ['ReadWriteOnce'], volumeName: 'pv-of-team-b' } };
     const templates = { ...base, spec: { ...base.spec, volumeClaimTemplates: [claim] } } as Workflow;
     expect(paths(templates)).toEqual(['spec.volumeClaimTemplates[0].spec.volumeName']);
-    const ephemeral = { ...base, spec: { ...base.spec, volumes: [{ name: 'e', ephemeral: { volumeClaimTemplate: { spec: { dataSourceRef: { kind: 'PersistentVolumeClaim', name: 'd', namespace: 'team-b' } } } } }] } } as Workflow;
+    const ephemeral = {
+      ...base,
+      spec: {
+        ...base.spec,
+        volumes: [
+          { name: 'e', ephemeral: { volumeClaimTemplate: { spec: { dataSourceRef: { kind: 'PersistentVolumeClaim', name: 'd', namespace: 'team-b' } } } } },
+        ],
+      },
+    } as Workflow;
     expect(paths(ephemeral)).toEqual(['spec.volumes[0].ephemeral.volumeClaimTemplate.spec.dataSourceRef.namespace']);
   });
 

@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  EXECUTION_STATE,
-  executionStateFromNodePhase,
-  runStateFromWorkflow,
-} from '../../src/kube/workflow/run-state.js';
+import { EXECUTION_STATE, executionStateFromNodePhase, runStateFromWorkflow } from '../../src/kube/workflow/run-state.js';
 import type { RunState } from '../../src/kube/workflow/run-state.js';
 import { NODE_PHASES, WORKFLOW_PHASES } from '../../src/kube/workflow/workflow-types.js';
 import type { WorkflowPhase, WorkflowSpec } from '../../src/kube/workflow/workflow-types.js';
@@ -40,7 +36,14 @@ const EXPECTED: Readonly<Record<WorkflowPhase, Readonly<Record<Control, RunState
 function kfpRunState(spec: WorkflowSpec, phase: WorkflowPhase): RunState | 'RUNTIME_STATE_UNSPECIFIED' {
   const final = phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
   if (spec.activeDeadlineSeconds === 0 && !final) return 'CANCELING';
-  const v2: Record<WorkflowPhase, RunState | 'RUNTIME_STATE_UNSPECIFIED'> = { '': 'RUNTIME_STATE_UNSPECIFIED', Pending: 'PENDING', Running: 'RUNNING', Succeeded: 'SUCCEEDED', Failed: 'FAILED', Error: 'FAILED' };
+  const v2: Record<WorkflowPhase, RunState | 'RUNTIME_STATE_UNSPECIFIED'> = {
+    '': 'RUNTIME_STATE_UNSPECIFIED',
+    Pending: 'PENDING',
+    Running: 'RUNNING',
+    Succeeded: 'SUCCEEDED',
+    Failed: 'FAILED',
+    Error: 'FAILED',
+  };
   return v2[phase];
 }
 

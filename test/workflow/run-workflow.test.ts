@@ -41,7 +41,7 @@ describe('buildRunWorkflow', () => {
 
   // KFP: backend/src/apiserver/template/v2_template.go RunWorkflow and backend/src/common/util/workflow.go
   // (SetAnnotationsToAllTemplatesIfKeyNotExist, ReplaceUID, SetPodMetadataLabels).
-  it('shapes a KFP-compiled v2 Workflow as KFP\'s API server does', () => {
+  it("shapes a KFP-compiled v2 Workflow as KFP's API server does", () => {
     for (const fixture of ['kfp/hello_world.yaml', 'kfp/pipeline_with_after.yaml']) {
       const spec = loadFixture(fixture);
       expect(JSON.stringify(spec)).toContain('{{workflow.uid}}');
@@ -56,7 +56,7 @@ describe('buildRunWorkflow', () => {
       }
       // The compiler's own annotations stay.
       expect(driver?.metadata?.annotations?.['pipelines.kubeflow.org/runtime-role']).toBe('driver');
-      expect(workflow.spec['podMetadata']).toEqual({
+      expect(workflow.spec.podMetadata).toEqual({
         annotations: { 'pipelines.kubeflow.org/v2_component': 'true' },
         labels: { 'pipelines.kubeflow.org/v2_component': 'true', 'kfp-graph.kubeflow.org/run-id': RUN_ID },
       });
@@ -64,19 +64,22 @@ describe('buildRunWorkflow', () => {
     }
   });
 
-  it('keeps a template\'s own Istio choice', () => {
+  it("keeps a template's own Istio choice", () => {
     const spec = loadFixture('argo/hello-world.yaml');
     const template = spec.spec.templates?.[0];
-    const own: Workflow = { ...spec, spec: { ...spec.spec, templates: [{ ...template, name: 'hello-world', metadata: { annotations: { 'sidecar.istio.io/inject': 'true' } } }] } };
+    const own: Workflow = {
+      ...spec,
+      spec: { ...spec.spec, templates: [{ ...template, name: 'hello-world', metadata: { annotations: { 'sidecar.istio.io/inject': 'true' } } }] },
+    };
     expect(build(own).spec.templates?.[0]?.metadata?.annotations).toEqual({ 'sidecar.istio.io/inject': 'true' });
     expect(build(spec).spec.templates?.[0]?.metadata?.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
   });
 
-  it('leaves {{workflow.uid}} to Argo in a recurring run\'s template: each scheduled run is named by its own UID', () => {
+  it("leaves {{workflow.uid}} to Argo in a recurring run's template: each scheduled run is named by its own UID", () => {
     const workflow = build(loadFixture('kfp/hello_world.yaml'), { recurringRunId: 'nightly-swf' });
     expect(JSON.stringify(workflow)).toContain('{{workflow.uid}}');
     expect(workflow.spec.templates?.every((t) => t.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false')).toBe(true);
-    expect(JSON.stringify(workflow.spec['podMetadata'])).not.toContain('kfp-graph.kubeflow.org/run-id');
+    expect(JSON.stringify(workflow.spec.podMetadata)).not.toContain('kfp-graph.kubeflow.org/run-id');
   });
 
   it('labels runs of a recurring run with the ScheduledWorkflow name', () => {
@@ -114,16 +117,14 @@ describe('buildRunWorkflow', () => {
   it('merges parameters, keeping declared defaults', () => {
     const spec = loadFixture('argo/arguments-parameters.yaml');
     expect(build(spec).spec.arguments?.parameters).toEqual([{ name: 'message', value: 'hello world' }]);
-    expect(build(spec, { parameters: { message: 'goodbye' } }).spec.arguments?.parameters).toEqual([
-      { name: 'message', value: 'goodbye' },
-    ]);
+    expect(build(spec, { parameters: { message: 'goodbye' } }).spec.arguments?.parameters).toEqual([{ name: 'message', value: 'goodbye' }]);
   });
 
   it('rejects an unknown parameter, listing the declared ones', () => {
     const error = thrown(() => build(loadFixture('argo/arguments-parameters.yaml'), { parameters: { mesage: 'typo' } }));
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).message).toMatch(/mesage.*declares: message/);
-    expect((error as InvalidInputError).details['path']).toBe('parameters.mesage');
+    expect((error as InvalidInputError).details.path).toBe('parameters.mesage');
   });
 
   it('rejects a missing required parameter', () => {
@@ -131,7 +132,7 @@ describe('buildRunWorkflow', () => {
     const required: Workflow = { ...spec, spec: { ...spec.spec, arguments: { parameters: [{ name: 'message' }] } } };
     const error = thrown(() => build(required));
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).details['path']).toBe('parameters.message');
+    expect((error as InvalidInputError).details.path).toBe('parameters.message');
     expect(build(required, { parameters: { message: 'x' } }).spec.arguments?.parameters).toEqual([{ name: 'message', value: 'x' }]);
   });
 
@@ -150,14 +151,14 @@ describe('buildRunWorkflow', () => {
       spec: { ...spec.spec, templates: [{ name: 'hello-world', serviceAccountName: 'admin', container: { image: 'busybox' } }] },
     };
     const error = thrown(() => build(escaping));
-    expect((error as InvalidInputError).details['path']).toBe('spec.templates[0].serviceAccountName');
+    expect((error as InvalidInputError).details.path).toBe('spec.templates[0].serviceAccountName');
     const other = thrown(() => build({ ...spec, metadata: { ...spec.metadata, namespace: 'team-b' } }));
-    expect((other as InvalidInputError).details['path']).toBe('metadata.namespace');
+    expect((other as InvalidInputError).details.path).toBe('metadata.namespace');
     expect(build({ ...spec, metadata: { ...spec.metadata, namespace: 'team-a' } }).metadata.namespace).toBe('team-a');
   });
 
   it('makes DNS-1123 names of at most 63 characters', () => {
-    const name = workflowName('A'.repeat(200) + '!!', RUN_ID);
+    const name = workflowName(`${'A'.repeat(200)}!!`, RUN_ID);
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
     expect(workflowName('***', RUN_ID)).toBe('run-3f2a9');

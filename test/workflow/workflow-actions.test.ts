@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors/domain-errors.js';
 import { runStateFromWorkflow } from '../../src/kube/workflow/run-state.js';
-import {
-  assertCanRetry,
-  canRetry,
-  canTerminate,
-  retryWorkflow,
-  terminatePatch,
-} from '../../src/kube/workflow/workflow-actions.js';
+import { assertCanRetry, canRetry, canTerminate, retryWorkflow, terminatePatch } from '../../src/kube/workflow/workflow-actions.js';
 import { fnv32a } from '../../src/kube/workflow/pod-name.js';
 import type { Workflow } from '../../src/kube/workflow/workflow-types.js';
 import { loadFixture, thrown } from './workflow-fixtures.js';
@@ -33,7 +27,16 @@ function failedDiamond(): Workflow {
     NAME,
     { phase: 'Failed', startedAt: '2026-08-22T09:00:00Z', finishedAt: '2026-08-22T09:01:00Z', message: 'child failed', progress: '3/4' },
     {
-      '': { type: 'DAG', phase: 'Failed', displayName: NAME, templateName: 'diamond', children: ['.A'], outboundNodes: [nodeId(NAME, `${NAME}.D`)], message: 'child failed', finishedAt: '2026-08-22T09:01:00Z' },
+      '': {
+        type: 'DAG',
+        phase: 'Failed',
+        displayName: NAME,
+        templateName: 'diamond',
+        children: ['.A'],
+        outboundNodes: [nodeId(NAME, `${NAME}.D`)],
+        message: 'child failed',
+        finishedAt: '2026-08-22T09:01:00Z',
+      },
       '.A': pod('Succeeded', 'A', ['.B', '.C']),
       '.B': pod('Succeeded', 'B', ['.D']),
       '.C': pod('Succeeded', 'C', ['.D']),
@@ -42,7 +45,10 @@ function failedDiamond(): Workflow {
   );
   return {
     ...failed,
-    metadata: { ...failed.metadata, labels: { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': 'Failed', 'pipeline/persistedFinalState': 'true' } },
+    metadata: {
+      ...failed.metadata,
+      labels: { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': 'Failed', 'pipeline/persistedFinalState': 'true' },
+    },
     spec: { ...failed.spec, shutdown: 'Terminate' },
   };
 }
@@ -125,9 +131,7 @@ describe('retryWorkflow', () => {
     );
     const { workflow, podsToDelete } = retryWorkflow(failed, NOW);
     expect(Object.keys(workflow.status?.nodes ?? {})).toEqual([NAME]);
-    expect([...podsToDelete].sort()).toEqual(
-      [`${NAME}-echo-${fnv32a(`${NAME}.A`)}`, `${NAME}-cleanup-${fnv32a(`${NAME}.onExit`)}`].sort(),
-    );
+    expect([...podsToDelete].sort()).toEqual([`${NAME}-echo-${fnv32a(`${NAME}.A`)}`, `${NAME}-cleanup-${fnv32a(`${NAME}.onExit`)}`].sort());
   });
 
   it('keeps a failed attempt whose Retry node later succeeded', () => {
@@ -145,7 +149,9 @@ describe('retryWorkflow', () => {
       },
     );
     const { workflow, podsToDelete } = retryWorkflow(failed, NOW);
-    const names = Object.values(workflow.status?.nodes ?? {}).map((n) => `${n.name}:${n.phase}`).sort();
+    const names = Object.values(workflow.status?.nodes ?? {})
+      .map((n) => `${n.name}:${n.phase}`)
+      .sort();
     expect(names).toEqual([
       'hello-world-abcde:Running',
       'hello-world-abcde[0].flaky(0):Failed',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/domain-errors.js';
-import { admissionViolations, admitWorkflow } from '../../src/kube/workflow/workflow-admission.js';
+import { admitWorkflow } from '../../src/kube/workflow/workflow-admission.js';
 import type { AdmissionPolicy, AdmissionViolation } from '../../src/kube/workflow/workflow-admission.js';
 import type { Template, Workflow } from '../../src/kube/workflow/workflow-types.js';
 import { loadFixture, thrown } from './workflow-fixtures.js';
@@ -30,7 +30,7 @@ function refused(manifest: Workflow, path: string, policy: AdmissionPolicy = POL
   const error = thrown(() => admitWorkflow(manifest, policy));
   expect(error).toBeInstanceOf(InvalidInputError);
   const invalid = error as InvalidInputError;
-  expect(invalid.details['path']).toBe(path);
+  expect(invalid.details.path).toBe(path);
   expect(invalid.message).toContain(path);
   return invalid;
 }
@@ -40,7 +40,12 @@ describe('admitWorkflow', () => {
     expect(() => admitWorkflow(workflow(), POLICY)).not.toThrow();
     const withPvc = workflow(
       { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'my-data' } }] },
-      { volumes: [{ name: 'scratch', persistentVolumeClaim: { claimName: 'scratch' } }, { name: 'tmp', emptyDir: {} }] },
+      {
+        volumes: [
+          { name: 'scratch', persistentVolumeClaim: { claimName: 'scratch' } },
+          { name: 'tmp', emptyDir: {} },
+        ],
+      },
     );
     expect(() => admitWorkflow(withPvc, POLICY)).not.toThrow();
   });
@@ -74,7 +79,15 @@ describe('admitWorkflow', () => {
   it('refuses hostPath volumes in the workflow and in a template', () => {
     refused(workflow({ volumes: [{ name: 'root', hostPath: { path: '/' } }] }), 'spec.volumes[0].hostPath');
     refused(
-      workflow({}, { volumes: [{ name: 'ok', emptyDir: {} }, { name: 'docker', hostPath: { path: '/var/run/docker.sock' } }] }),
+      workflow(
+        {},
+        {
+          volumes: [
+            { name: 'ok', emptyDir: {} },
+            { name: 'docker', hostPath: { path: '/var/run/docker.sock' } },
+          ],
+        },
+      ),
       'spec.templates[1].volumes[1].hostPath',
     );
   });
@@ -84,12 +97,20 @@ describe('admitWorkflow', () => {
     refused(workflow({}, { container: privileged }), 'spec.templates[1].container.securityContext.privileged');
     refused(workflow({}, { initContainers: [privileged] }), 'spec.templates[1].initContainers[0].securityContext.privileged');
     refused(workflow({}, { sidecars: [{ name: 'dind', ...privileged }] }), 'spec.templates[1].sidecars[0].securityContext.privileged');
+    refused(workflow({}, { container: undefined, script: { ...privileged, source: 'id' } }), 'spec.templates[1].script.securityContext.privileged');
     refused(
-      workflow({}, { container: undefined, script: { ...privileged, source: 'id' } }),
-      'spec.templates[1].script.securityContext.privileged',
-    );
-    refused(
-      workflow({}, { container: undefined, containerSet: { containers: [{ name: 'a', image: 'x' }, { name: 'b', ...privileged }] } }),
+      workflow(
+        {},
+        {
+          container: undefined,
+          containerSet: {
+            containers: [
+              { name: 'a', image: 'x' },
+              { name: 'b', ...privileged },
+            ],
+          },
+        },
+      ),
       'spec.templates[1].containerSet.containers[1].securityContext.privileged',
     );
   });
@@ -150,7 +171,7 @@ describe('admitWorkflow', () => {
     refused(workflow({}, hook), 'spec.templates[1].hooks.exit.templateRef');
   });
 
-  it('refuses other spellings of judged fields (Go\'s JSON decoding matches keys case-insensitively)', () => {
+  it("refuses other spellings of judged fields (Go's JSON decoding matches keys case-insensitively)", () => {
     refused(workflow({}, { container: { image: 'x', securityContext: { Privileged: true } } }), 'spec.templates[1].container.securityContext.Privileged');
     refused(workflow({ PodSpecPatch: '{"hostPID": true}' }), 'spec.PodSpecPatch');
     refused(workflow({ hostnetwork: true }), 'spec.hostnetwork');
@@ -168,7 +189,7 @@ describe('admitWorkflow', () => {
       { container: { image: 'x', securityContext: { privileged: true } }, volumes: [{ name: 'h', hostPath: { path: '/' } }] },
     );
     const error = refused(manifest, 'spec.serviceAccountName');
-    const violations = error.details['violations'] as readonly AdmissionViolation[];
+    const violations = error.details.violations as readonly AdmissionViolation[];
     expect(violations.map((v) => v.rule).sort()).toEqual(['hostNamespaces', 'hostPath', 'privileged', 'serviceAccount']);
     for (const violation of violations) expect(error.message).toContain(violation.path);
   });
@@ -199,21 +220,20 @@ describe('the KFP v2 driver pod spec patch', () => {
     ...manifest,
     spec: { ...manifest.spec, templates: templates as unknown as readonly Template[] },
   });
-  const indexOf = (templates: readonly Record<string, unknown>[], name: string): number =>
-    templates.findIndex((t) => t['name'] === name);
+  const indexOf = (templates: readonly Record<string, unknown>[], name: string): number => templates.findIndex((t) => t.name === name);
 
   it('is admitted when it comes from the upstream driver image', () => {
     expect(() => admitWorkflow(loadFixture('kfp/pipeline_with_after.yaml'), policy)).not.toThrow();
   });
 
-  it('refuses the compiler\'s pipeline-runner account when only the runner account is allowed', () => {
+  it("refuses the compiler's pipeline-runner account when only the runner account is allowed", () => {
     refused(loadFixture('kfp/hello_world.yaml'), 'spec.serviceAccountName', POLICY);
   });
 
   it('is refused when the "driver" runs another image', () => {
     const { manifest, templates } = kfp();
     const driver = templates[indexOf(templates, 'system-container-driver')] as { container: Record<string, unknown> };
-    driver.container['image'] = 'evil.example.com/driver:latest';
+    driver.container.image = 'evil.example.com/driver:latest';
     const impl = indexOf(templates, 'system-container-impl');
     refused(withTemplates(manifest, templates), `spec.templates[${impl}].podSpecPatch`, policy);
   });

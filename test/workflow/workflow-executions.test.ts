@@ -36,7 +36,14 @@ function succeeded(consumerInput: Record<string, unknown> = { s3: { key: KEY } }
     },
     {
       '': { type: 'Steps', phase: 'Succeeded', displayName: NAME, templateName: 'artifact-example', children: ['[0]'], startedAt: '2026-08-22T09:00:00Z' },
-      '[0]': { type: 'StepGroup', phase: 'Succeeded', displayName: '[0]', boundary: '', children: ['[0].generate-artifact'], startedAt: '2026-08-22T09:00:00Z' },
+      '[0]': {
+        type: 'StepGroup',
+        phase: 'Succeeded',
+        displayName: '[0]',
+        boundary: '',
+        children: ['[0].generate-artifact'],
+        startedAt: '2026-08-22T09:00:00Z',
+      },
       '[0].generate-artifact': {
         type: 'Pod',
         phase: 'Succeeded',
@@ -73,29 +80,46 @@ function succeeded(consumerInput: Record<string, unknown> = { s3: { key: KEY } }
 // KFP: backend/src/v2/driver/root_dag.go (one system.DAGExecution for the root DAG), container.go (one
 // execution per task, display_name = taskInfo.name, task_name, parent_dag_id), metadata/client.go CreateExecution.
 describe('the executions and DAGs of a KFP-compiled v2 Workflow', () => {
-  it('records each task once, named after it, never its driver pod; the root component DAG is the run\'s DAG', () => {
+  it("records each task once, named after it, never its driver pod; the root component DAG is the run's DAG", () => {
     const name = 'echo-k2x9q';
     const workflow = succeededV2('hello_world', name, ['echo'], true);
     const executions = executionsFromWorkflow(workflow);
     expect(executions.map((e) => ({ name: e.name, taskName: e.taskName, image: e.image, templateName: e.templateName, parent: e.parentDagNodeId }))).toEqual([
-      { name: 'echo', taskName: 'echo', image: 'registry.access.redhat.com/ubi9/python-311:latest', templateName: 'system-container-impl', parent: nodeId(name, `${name}.root`) },
+      {
+        name: 'echo',
+        taskName: 'echo',
+        image: 'registry.access.redhat.com/ubi9/python-311:latest',
+        templateName: 'system-container-impl',
+        parent: nodeId(name, `${name}.root`),
+      },
     ]);
     expect(executions[0]?.podName).toBe(podNameForNode(workflow, workflow.status?.nodes?.[nodeId(name, `${name}.root.echo.executor`)] ?? { id: '', name: '' }));
     expect(dagsFromWorkflow(workflow)).toEqual([
-      { nodeId: nodeId(name, `${name}.root`), name: '', phase: 'Succeeded', state: { name: 'COMPLETE', number: 3 }, startedAt: '2026-08-22T09:00:03Z', finishedAt: '2026-08-22T09:00:58Z' },
+      {
+        nodeId: nodeId(name, `${name}.root`),
+        name: '',
+        phase: 'Succeeded',
+        state: { name: 'COMPLETE', number: 3 },
+        startedAt: '2026-08-22T09:00:03Z',
+        finishedAt: '2026-08-22T09:00:58Z',
+      },
     ]);
   });
 
-  it('records a task its driver found cached as CACHED, under the driver\'s pod, though Argo skipped its launcher', () => {
+  it("records a task its driver found cached as CACHED, under the driver's pod, though Argo skipped its launcher", () => {
     const name = 'pipeline-with-after-c4c9e';
     const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], true, ['print-text-2']);
     const executions = executionsFromWorkflow(workflow);
-    expect(executions.map((e) => [e.name, e.state.name])).toEqual([['print-text', 'COMPLETE'], ['print-text-2', 'CACHED'], ['print-text-3', 'COMPLETE']]);
+    expect(executions.map((e) => [e.name, e.state.name])).toEqual([
+      ['print-text', 'COMPLETE'],
+      ['print-text-2', 'CACHED'],
+      ['print-text-3', 'COMPLETE'],
+    ]);
     const driver = workflow.status?.nodes?.[nodeId(name, `${name}.root.print-text-2-driver`)];
     expect(executions[1]?.podName).toBe(podNameForNode(workflow, driver ?? { id: '', name: '' }));
   });
 
-  it('reads task names and images from the spec\'s driver arguments when the node carries no resolved inputs', () => {
+  it("reads task names and images from the spec's driver arguments when the node carries no resolved inputs", () => {
     const name = 'pipeline-with-after-j8d2w';
     const workflow = succeededV2('pipeline_with_after', name, ['print-text', 'print-text-2', 'print-text-3'], false);
     const executions = executionsFromWorkflow(workflow);
@@ -107,7 +131,7 @@ describe('the executions and DAGs of a KFP-compiled v2 Workflow', () => {
 });
 
 describe('executionsFromWorkflow', () => {
-  it('gives a plain Argo pod its template\'s image and the Workflow\'s root node as its DAG', () => {
+  it("gives a plain Argo pod its template's image and the Workflow's root node as its DAG", () => {
     const workflow = succeeded();
     expect(executionsFromWorkflow(workflow).map((e) => [e.name, e.taskName, e.image, e.parentDagNodeId])).toEqual([
       ['generate-artifact', 'generate-artifact', 'busybox', NAME],
@@ -143,7 +167,7 @@ describe('executionsFromWorkflow', () => {
     ]);
   });
 
-  it('links through the step\'s `from:` when the input has no location yet', () => {
+  it("links through the step's `from:` when the input has no location yet", () => {
     const [producer, consumer] = executionsFromWorkflow(succeeded({}));
     expect(consumer?.inputs.artifacts[0]?.uri).toBeUndefined();
     expect(consumer?.inputs.artifacts[0]?.from).toEqual({ nodeId: producer?.nodeId, podName: PRODUCER_POD, artifactName: 'hello-art' });
@@ -176,9 +200,7 @@ describe('podNameForNode', () => {
     expect(fnv32a('a')).toBe(0xe40c292c);
     const node = { id: `wf-${fnv32a('wf.A')}`, name: 'wf.A', templateName: 'echo' };
     expect(podNameForNode({ metadata: { name: 'wf' } }, node)).toBe(`wf-echo-${fnv32a('wf.A')}`);
-    expect(podNameForNode({ metadata: { name: 'wf' } }, { ...node, templateRef: { name: 't', template: 'shared' } })).toBe(
-      `wf-shared-${fnv32a('wf.A')}`,
-    );
+    expect(podNameForNode({ metadata: { name: 'wf' } }, { ...node, templateRef: { name: 't', template: 'shared' } })).toBe(`wf-shared-${fnv32a('wf.A')}`);
     expect(podNameForNode({ metadata: { name: 'wf' } }, { id: 'wf', name: 'wf', templateName: 'main' })).toBe('wf');
     const v1 = { metadata: { name: 'wf', annotations: { 'workflows.argoproj.io/pod-name-format': 'v1' } } };
     expect(podNameForNode(v1, node)).toBe(node.id);

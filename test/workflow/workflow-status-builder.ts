@@ -18,12 +18,7 @@ export interface NodeInit {
  * Writes `status.nodes` as Argo's controller does: IDs from names, children and boundaryID as IDs.
  * Keys are node names relative to the workflow ('' is the root).
  */
-export function withStatus(
-  workflow: Workflow,
-  name: string,
-  status: Omit<WorkflowStatus, 'nodes'>,
-  nodes: Readonly<Record<string, NodeInit>>,
-): Workflow {
+export function withStatus(workflow: Workflow, name: string, status: Omit<WorkflowStatus, 'nodes'>, nodes: Readonly<Record<string, NodeInit>>): Workflow {
   const full = (relative: string): string => (relative === '' ? name : `${name}${relative}`);
   const built: Record<string, NodeStatus> = {};
   for (const [relative, init] of Object.entries(nodes)) {

@@ -1,15 +1,6 @@
 import { ruleAllows } from './rule-matcher.js';
 import { describeSubject, subjectMatches } from './subject-matcher.js';
-import type {
-  ClusterRole,
-  PolicyRule,
-  RbacDecision,
-  RbacPolicy,
-  RequestAttributes,
-  Role,
-  RoleBinding,
-  UserInfo,
-} from './rbac-types.js';
+import type { ClusterRole, PolicyRule, RbacDecision, RbacPolicy, RequestAttributes, Role, RoleBinding, UserInfo } from './rbac-types.js';
 
 /** kube-apiserver's privileged group: authorized before RBAC is even consulted. */
 export const SYSTEM_MASTERS = 'system:masters';
@@ -43,8 +34,12 @@ export function authorize(policy: RbacPolicy, user: UserInfo, attributes: Reques
 
   for (const binding of policy.roleBindings) {
     if (binding.metadata?.namespace !== namespace) continue;
-    const role = binding.roleRef.kind === 'ClusterRole' ? clusterRoles.get(binding.roleRef.name)
-      : binding.roleRef.kind === 'Role' ? roles.get(binding.roleRef.name) : undefined;
+    const role =
+      binding.roleRef.kind === 'ClusterRole'
+        ? clusterRoles.get(binding.roleRef.name)
+        : binding.roleRef.kind === 'Role'
+          ? roles.get(binding.roleRef.name)
+          : undefined;
     // nonResourceURLs only mean something in a cluster-wide binding; a RoleBinding never grants them.
     if (attributes.kind === 'nonResource') continue;
     const reason = bindingAllows(binding, namespace, role, user, attributes);
@@ -68,21 +63,17 @@ export function rulesFor(policy: RbacPolicy, user: UserInfo, namespace: string):
   for (const b of policy.roleBindings) {
     if (b.metadata?.namespace !== namespace) continue;
     if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
-    const role = b.roleRef.kind === 'ClusterRole' ? clusterRoles.get(b.roleRef.name)
-      : policy.roles.find((r) => r.metadata?.namespace === namespace && r.metadata.name === b.roleRef.name);
+    const role =
+      b.roleRef.kind === 'ClusterRole'
+        ? clusterRoles.get(b.roleRef.name)
+        : policy.roles.find((r) => r.metadata?.namespace === namespace && r.metadata.name === b.roleRef.name);
     out.push(...(role?.rules ?? []));
   }
   return out;
 }
 
 /** The "of ClusterRole … to User …" part of the reason when the binding allows, else undefined. */
-function bindingAllows(
-  binding: RoleBinding,
-  namespace: string,
-  role: Role | undefined,
-  user: UserInfo,
-  attributes: RequestAttributes,
-): string | undefined {
+function bindingAllows(binding: RoleBinding, namespace: string, role: Role | undefined, user: UserInfo, attributes: RequestAttributes): string | undefined {
   if (!role) return undefined;
   const subject = (binding.subjects ?? []).find((s) => subjectMatches(s, user, namespace));
   if (!subject) return undefined;

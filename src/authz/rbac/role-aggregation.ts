@@ -41,7 +41,5 @@ export function aggregateClusterRoles<T extends ClusterRole>(clusterRoles: reado
     return collected;
   };
 
-  return clusterRoles.map((role) =>
-    role.aggregationRule?.clusterRoleSelectors ? { ...role, rules: rulesOf(role, new Set()) } : role,
-  );
+  return clusterRoles.map((role) => (role.aggregationRule?.clusterRoleSelectors ? { ...role, rules: rulesOf(role, new Set()) } : role));
 }

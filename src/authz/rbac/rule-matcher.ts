@@ -9,11 +9,7 @@ export function ruleAllows(rule: PolicyRule, attributes: RequestAttributes): boo
   if (attributes.kind === 'nonResource') return nonResourceUrlMatches(rule, attributes.path);
   const subresource = attributes.subresource ?? '';
   const combined = subresource === '' ? attributes.resource : `${attributes.resource}/${subresource}`;
-  return (
-    apiGroupMatches(rule, attributes.apiGroup) &&
-    resourceMatches(rule, combined, subresource) &&
-    resourceNameMatches(rule, attributes.name ?? '')
-  );
+  return apiGroupMatches(rule, attributes.apiGroup) && resourceMatches(rule, combined, subresource) && resourceNameMatches(rule, attributes.name ?? '');
 }
 
 function verbMatches(rule: PolicyRule, verb: string): boolean {
@@ -27,10 +23,7 @@ function apiGroupMatches(rule: PolicyRule, group: string): boolean {
 // `*` matches everything, `*/scale` any resource's `scale` subresource, else the exact `resource[/sub]`.
 function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
   return (rule.resources ?? []).some(
-    (r) =>
-      r === '*' ||
-      r === combined ||
-      (subresource !== '' && r.length === subresource.length + 2 && r === `*/${subresource}`),
+    (r) => r === '*' || r === combined || (subresource !== '' && r.length === subresource.length + 2 && r === `*/${subresource}`),
   );
 }
 
@@ -45,7 +38,5 @@ function resourceNameMatches(rule: PolicyRule, name: string): boolean {
 
 /** Exact URL, `*`, or a prefix ending in `*` (`/healthz/*`). */
 function nonResourceUrlMatches(rule: PolicyRule, path: string): boolean {
-  return (rule.nonResourceURLs ?? []).some(
-    (u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
-  );
+  return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
 }

@@ -35,11 +35,7 @@ export interface CrdDefinition {
  * The CRDs kfp-graph needs, from deploy/emulator/kubernetes (copies of upstream files). Upstream also ships Argo's `main` CRD;
  * KFP pins Argo v4.0.8, so that is the one served.
  */
-export const DEFAULT_CRD_FILES: readonly string[] = [
-  'argo-workflows-crd-v4.0.8.yaml',
-  'scheduledworkflow-crd.yaml',
-  'profile-crd.yaml',
-];
+export const DEFAULT_CRD_FILES: readonly string[] = ['argo-workflows-crd-v4.0.8.yaml', 'scheduledworkflow-crd.yaml', 'profile-crd.yaml'];
 
 const parsedFiles = new Map<string, { readonly mtimeMs: number; readonly crds: readonly CrdDefinition[] }>();
 
@@ -48,7 +44,11 @@ const parsedFiles = new Map<string, { readonly mtimeMs: number; readonly crds: r
  * CRD replaces an earlier one. Parsed files are cached by path and mtime (the Argo CRD is 2.6 MB of YAML).
  */
 export function loadCrds(dir: string, files?: readonly string[]): CrdDefinition[] {
-  const names = files ?? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const names =
+    files ??
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   const byName = new Map<string, CrdDefinition>();
   for (const file of names) {
     for (const crd of loadCrdFile(join(dir, file))) byName.set(crd.name, crd);

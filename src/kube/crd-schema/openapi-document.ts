@@ -96,7 +96,8 @@ const REF_PREFIX = '#/components/schemas/';
 /** The component a schema stands for: a bare `$ref`, or kube-openapi's single-element `allOf` around one. */
 function referenceOf(raw: JsonObject): string | undefined {
   const direct = typeof raw.$ref === 'string' ? raw.$ref : undefined;
-  const wrapped = Array.isArray(raw.allOf) && raw.allOf.length === 1 && isJsonObject(raw.allOf[0]) && typeof raw.allOf[0].$ref === 'string' ? raw.allOf[0].$ref : undefined;
+  const wrapped =
+    Array.isArray(raw.allOf) && raw.allOf.length === 1 && isJsonObject(raw.allOf[0]) && typeof raw.allOf[0].$ref === 'string' ? raw.allOf[0].$ref : undefined;
   const ref = direct ?? wrapped;
   if (ref === undefined) return undefined;
   if (!ref.startsWith(REF_PREFIX)) throw new Error(`OpenAPI document: unsupported reference ${ref}`);

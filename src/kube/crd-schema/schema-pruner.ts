@@ -25,7 +25,7 @@ export function pruneAndDefault(schema: JsonSchema, value: unknown, isRoot = tru
       out[key] = child;
       continue;
     }
-    const childSchema = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
+    const childSchema = Object.hasOwn(properties, key) ? properties[key] : additional;
     if (childSchema) {
       if (child === null && !childSchema.nullable && childSchema !== additional) continue;
       out[key] = pruneAndDefault(childSchema, child, false);

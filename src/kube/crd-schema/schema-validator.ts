@@ -22,13 +22,7 @@ export function validateObject(schema: JsonSchema, value: unknown): ValidationRe
 }
 
 /** Validation only, on an already pruned value; collects causes. */
-export function validateValue(
-  schema: JsonSchema,
-  value: unknown,
-  path: string,
-  causes: ValidationCause[],
-  isRoot = false,
-): void {
+export function validateValue(schema: JsonSchema, value: unknown, path: string, causes: ValidationCause[], isRoot = false): void {
   if (value === null) {
     if (!schema.nullable && schema.type !== undefined) causes.push(typeError(path, schema.type, value));
     return;
@@ -53,7 +47,10 @@ export function validateValue(
   checkBounds(schema, value, path, causes);
   checkCombinators(schema, value, path, causes);
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((item, i) => validateValue(schema.items as JsonSchema, item, indexPath(path, i), causes));
+    if (schema.items)
+      value.forEach((item, i) => {
+        validateValue(schema.items as JsonSchema, item, indexPath(path, i), causes);
+      });
     return;
   }
   if (!isJsonObject(value)) return;
@@ -67,7 +64,7 @@ export function validateValue(
   for (const [key, child] of Object.entries(value)) {
     // ObjectMeta at the root is validated by the apiserver's generic code, not by the CRD schema.
     if (isRoot && key === 'metadata') continue;
-    const childSchema = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
+    const childSchema = Object.hasOwn(properties, key) ? properties[key] : additional;
     if (childSchema) {
       const childField = childSchema === additional ? indexPath(path, key) : childPath(path, key);
       validateValue(childSchema, child, childField, causes);

@@ -39,12 +39,15 @@ export function outputSchemaTitles(template: Template | undefined): ReadonlyMap<
   } catch {
     return titles;
   }
-  for (const output of asArray(isJsonObject(spec) ? spec['outputs'] : undefined)) {
-    if (!isJsonObject(output) || typeof output['name'] !== 'string' || typeof output['type'] !== 'string') continue;
-    const type = output['type'];
+  for (const output of asArray(isJsonObject(spec) ? spec.outputs : undefined)) {
+    if (!isJsonObject(output) || typeof output.name !== 'string' || typeof output.type !== 'string') continue;
+    const type = output.type;
     const title = SCHEMA_TITLE.test(type) ? type : SCHEMA_TITLES[type.toLowerCase()];
     if (title === undefined) continue;
-    const argoName = output['name'].replace(/[^-_0-9A-Za-z]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+    const argoName = output.name
+      .replace(/[^-_0-9A-Za-z]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-+|-+$/g, '');
     titles.set(argoName, title);
     if (typeof template?.name === 'string') titles.set(`${template.name}-${argoName}`, title);
   }

@@ -31,19 +31,16 @@ interface Invocation {
  * feeds P from a trusted driver's output (directly, or forwarded through the callers' own inputs). Anything
  * else (a literal patch, a default value, a workflow argument, an unknown producer) is not in the set.
  */
-export function kfpDriverPatchedTemplates(
-  spec: WorkflowSpec,
-  trustedImages: readonly string[] = DEFAULT_TRUSTED_KFP_DRIVER_IMAGES,
-): ReadonlySet<string> {
+export function kfpDriverPatchedTemplates(spec: WorkflowSpec, trustedImages: readonly string[] = DEFAULT_TRUSTED_KFP_DRIVER_IMAGES): ReadonlySet<string> {
   const templates = new Map<string, Template>();
   for (const raw of asArray(spec.templates)) {
-    if (isJsonObject(raw) && typeof raw['name'] === 'string') templates.set(raw['name'], raw as Template);
+    if (isJsonObject(raw) && typeof raw.name === 'string') templates.set(raw.name, raw as Template);
   }
   const invocations = collectInvocations(templates);
   // Templates run with workflow-level arguments or from workflow hooks take tenant input directly.
   const external = new Set<string>([spec.entrypoint ?? '', spec.onExit ?? '']);
-  for (const hook of Object.values(isJsonObject(spec['hooks']) ? spec['hooks'] : {})) {
-    if (isJsonObject(hook) && typeof hook['template'] === 'string') external.add(hook['template']);
+  for (const hook of Object.values(isJsonObject(spec.hooks) ? spec.hooks : {})) {
+    if (isJsonObject(hook) && typeof hook.template === 'string') external.add(hook.template);
   }
 
   const isTrustedDriver = (name: string | undefined, output: string): boolean => {
@@ -52,15 +49,15 @@ export function kfpDriverPatchedTemplates(
     if (template.initContainers !== undefined || template.sidecars !== undefined) return false;
     if (template.volumes !== undefined || template.podSpecPatch !== undefined) return false;
     const container = template.container;
-    if (!isJsonObject(container) || container['volumeMounts'] !== undefined) return false;
+    if (!isJsonObject(container) || container.volumeMounts !== undefined) return false;
     const command = asArray(container.command);
     if (command.length !== 1 || command[0] !== 'driver') return false;
     const image = asString(container.image) ?? '';
     if (!trustedImages.some((prefix) => image.startsWith(prefix))) return false;
-    const declared = asArray(template.outputs?.parameters).find((p) => isJsonObject(p) && p['name'] === output);
-    if (!isJsonObject(declared) || declared['value'] !== undefined) return false;
-    const valueFrom = declared['valueFrom'];
-    if (!isJsonObject(valueFrom) || typeof valueFrom['path'] !== 'string') return false;
+    const declared = asArray(template.outputs?.parameters).find((p) => isJsonObject(p) && p.name === output);
+    if (!isJsonObject(declared) || declared.value !== undefined) return false;
+    const valueFrom = declared.valueFrom;
+    if (!isJsonObject(valueFrom) || typeof valueFrom.path !== 'string') return false;
     return Object.keys(valueFrom).every((key) => key === 'path' || (key === 'default' && valueFrom[key] === ''));
   };
 
@@ -68,9 +65,9 @@ export function kfpDriverPatchedTemplates(
     const key = `${templateName}\u0000${param}`;
     if (seen.has(key) || external.has(templateName)) return false;
     const template = templates.get(templateName);
-    const declared = asArray(template?.inputs?.parameters).find((p) => isJsonObject(p) && p['name'] === param);
-    if (!isJsonObject(declared) || !isBlank(declared['value']) || !isBlank(declared['default'])) return false;
-    if (declared['valueFrom'] !== undefined) return false;
+    const declared = asArray(template?.inputs?.parameters).find((p) => isJsonObject(p) && p.name === param);
+    if (!isJsonObject(declared) || !isBlank(declared.value) || !isBlank(declared.default)) return false;
+    if (declared.valueFrom !== undefined) return false;
     const callers = invocations.get(templateName) ?? [];
     if (callers.length === 0) return false;
     const nextSeen = new Set(seen).add(key);
@@ -78,13 +75,11 @@ export function kfpDriverPatchedTemplates(
   };
 
   const argumentTrusted = (call: Invocation, param: string, seen: ReadonlySet<string>): boolean => {
-    const argument = asArray(call.invocation.arguments?.parameters).find(
-      (p) => isJsonObject(p) && p['name'] === param,
-    );
-    if (!isJsonObject(argument) || !isBlank(argument['default']) || argument['valueFrom'] !== undefined) {
+    const argument = asArray(call.invocation.arguments?.parameters).find((p) => isJsonObject(p) && p.name === param);
+    if (!isJsonObject(argument) || !isBlank(argument.default) || argument.valueFrom !== undefined) {
       return false;
     }
-    const value = asString(argument['value']);
+    const value = asString(argument.value);
     if (value === undefined) return false;
     if (value === '') return true;
     const forwarded = INPUT_REF.exec(value);
@@ -121,13 +116,13 @@ function collectInvocations(templates: ReadonlyMap<string, Template>): ReadonlyM
   const addWithHooks = (caller: string, kind: 'tasks' | 'steps', invocation: unknown, siblings: ReadonlyMap<string, TemplateInvocation>): void => {
     if (!isJsonObject(invocation)) return;
     add({ caller, kind, invocation: invocation as TemplateInvocation, siblings });
-    const hooks = invocation['hooks'];
+    const hooks = invocation.hooks;
     for (const hook of Object.values(isJsonObject(hooks) ? hooks : {})) {
       if (isJsonObject(hook)) add({ caller, kind: 'hook', invocation: hook as TemplateInvocation, siblings: new Map() });
     }
   };
   for (const [name, template] of templates) {
-    const tasks = asArray(isJsonObject(template.dag) ? template.dag['tasks'] : undefined);
+    const tasks = asArray(isJsonObject(template.dag) ? template.dag.tasks : undefined);
     const taskMap = byName(tasks);
     for (const task of tasks) addWithHooks(name, 'tasks', task, taskMap);
     const steps = asArray(template.steps).flatMap((group) => asArray(group));
@@ -140,8 +135,7 @@ function collectInvocations(templates: ReadonlyMap<string, Template>): ReadonlyM
 function byName(invocations: readonly unknown[]): ReadonlyMap<string, TemplateInvocation> {
   const map = new Map<string, TemplateInvocation>();
   for (const entry of invocations) {
-    if (isJsonObject(entry) && typeof entry['name'] === 'string') map.set(entry['name'], entry as TemplateInvocation);
+    if (isJsonObject(entry) && typeof entry.name === 'string') map.set(entry.name, entry as TemplateInvocation);
   }
   return map;
 }
-

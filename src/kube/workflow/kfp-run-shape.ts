@@ -33,8 +33,8 @@ export function withKfpRunShape(workflow: Workflow, options: KfpRunShapeOptions)
     : workflow.spec.templates;
   let spec: WorkflowSpec = templates === undefined ? workflow.spec : { ...workflow.spec, templates };
   if (options.runId !== undefined && options.runLabel !== undefined) {
-    const podMetadata = isJsonObject(spec['podMetadata']) ? spec['podMetadata'] : {};
-    const labels = isJsonObject(podMetadata['labels']) ? podMetadata['labels'] : {};
+    const podMetadata = isJsonObject(spec.podMetadata) ? spec.podMetadata : {};
+    const labels = isJsonObject(podMetadata.labels) ? podMetadata.labels : {};
     spec = { ...spec, podMetadata: { ...podMetadata, labels: { ...labels, [options.runLabel]: options.runId } } };
   }
   const shaped: Workflow = { ...workflow, spec };
@@ -43,8 +43,8 @@ export function withKfpRunShape(workflow: Workflow, options: KfpRunShapeOptions)
 
 function withIstioOptOut(template: unknown): unknown {
   if (!isJsonObject(template)) return template;
-  const metadata = isJsonObject(template['metadata']) ? template['metadata'] : {};
-  const annotations = isJsonObject(metadata['annotations']) ? metadata['annotations'] : {};
+  const metadata = isJsonObject(template.metadata) ? template.metadata : {};
+  const annotations = isJsonObject(metadata.annotations) ? metadata.annotations : {};
   if (Object.hasOwn(annotations, ANNOTATION_ISTIO_SIDECAR_INJECT)) return template;
   return { ...template, metadata: { ...metadata, annotations: { ...annotations, [ANNOTATION_ISTIO_SIDECAR_INJECT]: ISTIO_SIDECAR_INJECT_DISABLED } } };
 }

@@ -54,7 +54,7 @@ export function runtimeRoleOf(template: Template | undefined): KfpRuntimeRole | 
 export function isComponentDag(node: NodeStatus, templates: ReadonlyMap<string, Template>): boolean {
   if (node.type !== 'DAG' || node.templateName === undefined || node.templateName.startsWith('system-')) return false;
   const template = templates.get(node.templateName);
-  return asArray(template?.inputs?.parameters).some((p) => isJsonObject(p) && p['name'] === 'parent-dag-id');
+  return asArray(template?.inputs?.parameters).some((p) => isJsonObject(p) && p.name === 'parent-dag-id');
 }
 
 /** The nearest component DAG around `node` (following Argo's boundaryID), if any. */
@@ -84,21 +84,22 @@ export function kfpV2TaskOf(workflow: Workflow, pod: NodeStatus, templates: Read
   const driver = Object.values(nodes).find((n) => n.boundaryID === executor.boundaryID && (n.displayName ?? '').replace(/\(.*\)$/, '') === driverName);
   const dagNode = executor.boundaryID === undefined ? undefined : nodes[executor.boundaryID];
   const dagTemplate = dagNode?.templateName === undefined ? undefined : templates.get(dagNode.templateName);
-  const driverTask = asArray(isJsonObject(dagTemplate?.dag) ? dagTemplate.dag['tasks'] : undefined).find((t) => isJsonObject(t) && t['name'] === driverName);
+  const driverTask = asArray(isJsonObject(dagTemplate?.dag) ? dagTemplate.dag.tasks : undefined).find((t) => isJsonObject(t) && t.name === driverName);
   const input = (parameter: string): string | undefined => {
-    const resolved = asArray(driver?.inputs?.parameters).find((p) => isJsonObject(p) && p['name'] === parameter);
-    const value = isJsonObject(resolved) ? asString(resolved['value']) : undefined;
+    const resolved = asArray(driver?.inputs?.parameters).find((p) => isJsonObject(p) && p.name === parameter);
+    const value = isJsonObject(resolved) ? asString(resolved.value) : undefined;
     if (value !== undefined) return value;
-    const argument = asArray(isJsonObject(driverTask) && isJsonObject(driverTask['arguments']) ? driverTask['arguments']['parameters'] : undefined)
-      .find((p) => isJsonObject(p) && p['name'] === parameter);
-    return isJsonObject(argument) ? workflowParameter(workflow, asString(argument['value'])) : undefined;
+    const argument = asArray(isJsonObject(driverTask) && isJsonObject(driverTask.arguments) ? driverTask.arguments.parameters : undefined).find(
+      (p) => isJsonObject(p) && p.name === parameter,
+    );
+    return isJsonObject(argument) ? workflowParameter(workflow, asString(argument.value)) : undefined;
   };
   const taskName = input('task-name') ?? name;
   const displayName = asString(jsonField(input('task'), 'taskInfo', 'name')) ?? taskName;
   const image = asString(jsonField(input('container'), 'image'));
   const dag = enclosingComponentDag(workflow, pod, templates);
-  const decision = asArray(driver?.outputs?.parameters).find((p) => isJsonObject(p) && p['name'] === 'cached-decision');
-  const cached = isJsonObject(decision) && decision['value'] === 'true';
+  const decision = asArray(driver?.outputs?.parameters).find((p) => isJsonObject(p) && p.name === 'cached-decision');
+  const cached = isJsonObject(decision) && decision.value === 'true';
   return {
     executor,
     taskName,
@@ -114,8 +115,8 @@ export function kfpV2TaskOf(workflow: Workflow, pod: NodeStatus, templates: Read
 function workflowParameter(workflow: Workflow, value: string | undefined): string | undefined {
   const name = value === undefined ? undefined : WORKFLOW_PARAMETER.exec(value)?.[1];
   if (name === undefined) return value;
-  const parameter = asArray(workflow.spec.arguments?.parameters).find((p) => isJsonObject(p) && p['name'] === name);
-  return isJsonObject(parameter) ? asString(parameter['value']) : undefined;
+  const parameter = asArray(workflow.spec.arguments?.parameters).find((p) => isJsonObject(p) && p.name === name);
+  return isJsonObject(parameter) ? asString(parameter.value) : undefined;
 }
 
 function jsonField(text: string | undefined, ...path: readonly string[]): unknown {

@@ -53,11 +53,11 @@ export function pipelineParameters(spec: Workflow): readonly PipelineParameter[]
   const result: PipelineParameter[] = [];
   for (const raw of declared) {
     if (!isJsonObject(raw)) continue;
-    const name = asString(raw['name']);
+    const name = asString(raw.name);
     if (name === undefined) continue;
-    const value = asString(raw['value']) ?? asString(raw['default']);
-    const description = asString(raw['description']);
-    const enumValues = Array.isArray(raw['enum']) ? raw['enum'].filter((v): v is string => typeof v === 'string') : undefined;
+    const value = asString(raw.value) ?? asString(raw.default);
+    const description = asString(raw.description);
+    const enumValues = Array.isArray(raw.enum) ? raw.enum.filter((v): v is string => typeof v === 'string') : undefined;
     result.push({
       name,
       ...(value === undefined ? {} : { defaultValue: value }),
@@ -74,31 +74,22 @@ function parseSingleDocument(text: string): unknown {
   const documents = parseUnambiguousYaml(text, 'pipeline spec');
   if (documents.length === 0) throw new InvalidInputError('pipeline spec is empty', '');
   if (documents.length > 1) {
-    throw new InvalidInputError(
-      `pipeline spec holds ${documents.length} YAML documents; exactly one Workflow is expected`,
-      '',
-    );
+    throw new InvalidInputError(`pipeline spec holds ${documents.length} YAML documents; exactly one Workflow is expected`, '');
   }
   return documents[0];
 }
 
 function toWorkflow(document: JsonObject): Workflow {
-  if (document['apiVersion'] !== ARGO_API_VERSION) {
-    throw new InvalidInputError(
-      `apiVersion must be ${ARGO_API_VERSION}, got ${JSON.stringify(document['apiVersion'] ?? null)}`,
-      'apiVersion',
-    );
+  if (document.apiVersion !== ARGO_API_VERSION) {
+    throw new InvalidInputError(`apiVersion must be ${ARGO_API_VERSION}, got ${JSON.stringify(document.apiVersion ?? null)}`, 'apiVersion');
   }
-  const kind = asString(document['kind']);
+  const kind = asString(document.kind);
   if (kind === undefined || !ACCEPTED_KINDS.has(kind)) {
-    throw new InvalidInputError(
-      `kind must be Workflow or WorkflowTemplate, got ${JSON.stringify(document['kind'] ?? null)}`,
-      'kind',
-    );
+    throw new InvalidInputError(`kind must be Workflow or WorkflowTemplate, got ${JSON.stringify(document.kind ?? null)}`, 'kind');
   }
-  const metadata = document['metadata'] ?? {};
+  const metadata = document.metadata ?? {};
   if (!isJsonObject(metadata)) throw new InvalidInputError('metadata must be an object', 'metadata');
-  const spec = document['spec'];
+  const spec = document.spec;
   if (!isJsonObject(spec)) throw new InvalidInputError('spec must be an object', 'spec');
   // A WorkflowTemplate's spec is a WorkflowSpec: running it is submitting a Workflow with that spec, as
   // `argo submit --from workflowtemplate/x` does (minus the reference, which would need the template object).
@@ -106,7 +97,7 @@ function toWorkflow(document: JsonObject): Workflow {
 }
 
 function validateTemplates(workflow: Workflow): void {
-  const templates = workflow.spec['templates'];
+  const templates = workflow.spec.templates;
   if (!Array.isArray(templates) || templates.length === 0) {
     throw new InvalidInputError('spec.templates must list at least one template', 'spec.templates');
   }
@@ -114,7 +105,7 @@ function validateTemplates(workflow: Workflow): void {
   templates.forEach((template: unknown, index) => {
     const path = childPath('spec.templates', index);
     if (!isJsonObject(template)) throw new InvalidInputError(`${path} must be an object`, path);
-    const name = asString(template['name']);
+    const name = asString(template.name);
     if (name === undefined || name === '') {
       throw new InvalidInputError(`${path}.name must be a non-empty string`, `${path}.name`);
     }
@@ -123,32 +114,28 @@ function validateTemplates(workflow: Workflow): void {
     }
     names.add(name);
   });
-  const entrypoint = workflow.spec['entrypoint'];
+  const entrypoint = workflow.spec.entrypoint;
   if (typeof entrypoint !== 'string' || entrypoint === '') {
     throw new InvalidInputError('spec.entrypoint must name a template', 'spec.entrypoint');
   }
   if (!names.has(entrypoint)) {
-    throw new InvalidInputError(
-      `spec.entrypoint "${entrypoint}" names no template in spec.templates`,
-      'spec.entrypoint',
-    );
+    throw new InvalidInputError(`spec.entrypoint "${entrypoint}" names no template in spec.templates`, 'spec.entrypoint');
   }
-  validateParameters(workflow.spec['arguments']);
+  validateParameters(workflow.spec.arguments);
 }
 
 function validateParameters(args: unknown): void {
   if (args === undefined) return;
   if (!isJsonObject(args)) throw new InvalidInputError('spec.arguments must be an object', 'spec.arguments');
-  const parameters = args['parameters'];
+  const parameters = args.parameters;
   if (parameters === undefined || parameters === null) return;
   if (!Array.isArray(parameters)) {
     throw new InvalidInputError('spec.arguments.parameters must be a list', 'spec.arguments.parameters');
   }
   parameters.forEach((parameter: unknown, index) => {
     const path = childPath('spec.arguments.parameters', index);
-    if (!isJsonObject(parameter) || typeof parameter['name'] !== 'string') {
+    if (!isJsonObject(parameter) || typeof parameter.name !== 'string') {
       throw new InvalidInputError(`${path} must be an object with a string name`, `${path}.name`);
     }
   });
 }
-

@@ -49,28 +49,31 @@ export function resourceTemplateViolations(resource: JsonObject, path: string, n
   const add = (at: string, message: string): void => {
     violations.push({ path: at, message });
   };
-  if (resource['manifestFrom'] !== undefined) {
+  if (resource.manifestFrom !== undefined) {
     add(childPath(path, 'manifestFrom'), 'a manifest read from an artifact is only known at run time; write the manifest in the spec');
   }
-  const flags = resource['flags'];
+  const flags = resource.flags;
   if (flags !== undefined && !(Array.isArray(flags) && flags.length === 0)) {
     add(childPath(path, 'flags'), 'kubectl flags can name another namespace, server or file and are not allowed');
   }
-  const action = resource['action'];
+  const action = resource.action;
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     add(childPath(path, 'action'), `action ${JSON.stringify(action ?? null)} is not allowed (allowed: ${[...ACTIONS].join(', ')})`);
   }
-  if (resource['mergeStrategy'] !== undefined) add(childPath(path, 'mergeStrategy'), 'mergeStrategy applies only to patch, which is not allowed');
+  if (resource.mergeStrategy !== undefined) add(childPath(path, 'mergeStrategy'), 'mergeStrategy applies only to patch, which is not allowed');
 
   const manifestPath = childPath(path, 'manifest');
-  const text = resource['manifest'];
+  const text = resource.manifest;
   if (typeof text !== 'string') {
-    if (resource['manifestFrom'] === undefined) add(manifestPath, 'a resource template needs a literal manifest');
+    if (resource.manifestFrom === undefined) add(manifestPath, 'a resource template needs a literal manifest');
     return violations;
   }
   const substituted = substituteHarmlessVariables(text, namespace);
   if (substituted === undefined) {
-    add(manifestPath, 'the manifest uses {{…}} templating resolved at run time; only {{workflow.name}}, {{workflow.uid}} and {{workflow.namespace}} are allowed');
+    add(
+      manifestPath,
+      'the manifest uses {{…}} templating resolved at run time; only {{workflow.name}}, {{workflow.uid}} and {{workflow.namespace}} are allowed',
+    );
     return violations;
   }
   let documents: readonly unknown[];
@@ -78,7 +81,7 @@ export function resourceTemplateViolations(resource: JsonObject, path: string, n
     documents = parseUnambiguousYaml(substituted, manifestPath, manifestPath);
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    const at = error.details['path'];
+    const at = error.details.path;
     add(typeof at === 'string' && at !== '' ? at : manifestPath, error.message);
     return violations;
   }
@@ -112,20 +115,23 @@ function objectViolations(document: JsonObject, path: string, namespace: string,
     );
     return;
   }
-  const metadata = document['metadata'];
-  const objectNamespace = isJsonObject(metadata) ? metadata['namespace'] : undefined;
+  const metadata = document.metadata;
+  const objectNamespace = isJsonObject(metadata) ? metadata.namespace : undefined;
   if (objectNamespace !== undefined && objectNamespace !== namespace) {
-    add(childPath(childPath(path, 'metadata'), 'namespace'), `resource namespace ${JSON.stringify(objectNamespace).slice(0, 80)} is not the run's namespace "${namespace}"`);
+    add(
+      childPath(childPath(path, 'metadata'), 'namespace'),
+      `resource namespace ${JSON.stringify(objectNamespace).slice(0, 80)} is not the run's namespace "${namespace}"`,
+    );
   }
-  const spec = isJsonObject(document['spec']) ? document['spec'] : {};
+  const spec = isJsonObject(document.spec) ? document.spec : {};
   const specPath = childPath(path, 'spec');
   if (kind === 'PersistentVolumeClaim') {
     for (const violation of claimSpecViolations(spec, specPath, namespace)) add(violation.path, violation.message);
   }
   if (kind === 'VolumeSnapshot') {
-    const source = isJsonObject(spec['source']) ? spec['source'] : {};
+    const source = isJsonObject(spec.source) ? spec.source : {};
     // A pre-provisioned VolumeSnapshotContent is cluster-scoped and may be another tenant's snapshot.
-    if (source['volumeSnapshotContentName'] !== undefined) {
+    if (source.volumeSnapshotContentName !== undefined) {
       add(childPath(childPath(specPath, 'source'), 'volumeSnapshotContentName'), 'binding to an existing VolumeSnapshotContent is not allowed');
     }
   }
@@ -138,12 +144,12 @@ function objectViolations(document: JsonObject, path: string, namespace: string,
 export function claimSpecViolations(spec: JsonObject, specPath: string, namespace: string): readonly ResourceViolation[] {
   const violations: ResourceViolation[] = [];
   // Binding by name claims an existing PersistentVolume, which may hold another tenant's data.
-  if (spec['volumeName'] !== undefined && spec['volumeName'] !== '') {
+  if (spec.volumeName !== undefined && spec.volumeName !== '') {
     violations.push({ path: childPath(specPath, 'volumeName'), message: 'binding a claim to a named PersistentVolume is not allowed' });
   }
-  const source = spec['dataSourceRef'];
+  const source = spec.dataSourceRef;
   // CrossNamespaceVolumeDataSource: a dataSourceRef may name another namespace's volume or snapshot.
-  if (isJsonObject(source) && source['namespace'] !== undefined && source['namespace'] !== namespace) {
+  if (isJsonObject(source) && source.namespace !== undefined && source.namespace !== namespace) {
     violations.push({ path: childPath(childPath(specPath, 'dataSourceRef'), 'namespace'), message: 'a data source in another namespace is not allowed' });
   }
   return violations;

@@ -97,7 +97,7 @@ function executionStateName(phase: NodePhase | string | undefined): ExecutionSta
       return 'CACHED';
     case 'Omitted':
       return 'CANCELED';
-    case 'Pending':
+    // 'Pending' and anything newer than this code knows: the node has not started.
     default:
       return 'NEW';
   }

@@ -141,7 +141,7 @@ function mergeParameters(spec: Workflow, values: Readonly<Record<string, string>
   }
   const originals = new Map<string, Parameter>();
   for (const raw of asArray(spec.spec.arguments?.parameters)) {
-    if (isJsonObject(raw) && typeof raw['name'] === 'string') originals.set(raw['name'], raw as Parameter);
+    if (isJsonObject(raw) && typeof raw.name === 'string') originals.set(raw.name, raw as Parameter);
   }
   const missing: string[] = [];
   const merged = declared.map((parameter): Parameter => {
@@ -151,10 +151,7 @@ function mergeParameters(spec: Workflow, values: Readonly<Record<string, string>
     if (value === undefined && original.valueFrom !== undefined) return original;
     if (value === undefined) missing.push(parameter.name);
     if (value !== undefined && parameter.enum !== undefined && parameter.enum.length > 0 && !parameter.enum.includes(value)) {
-      throw new InvalidInputError(
-        `parameter ${parameter.name} must be one of ${parameter.enum.join(', ')}`,
-        `parameters.${parameter.name}`,
-      );
+      throw new InvalidInputError(`parameter ${parameter.name} must be one of ${parameter.enum.join(', ')}`, `parameters.${parameter.name}`);
     }
     const { default: _default, value: _value, valueFrom: _valueFrom, ...rest } = original;
     return value === undefined ? { ...rest, name: parameter.name } : { ...rest, name: parameter.name, value };
@@ -182,13 +179,7 @@ function cleanLabels(labels: Readonly<Record<string, string>> | undefined): Reco
 
 /** Fields the API server assigns; `generateName` is replaced by the deterministic name. */
 function withoutServerFields(metadata: ObjectMeta): ObjectMeta {
-  const {
-    generateName: _generateName,
-    resourceVersion: _resourceVersion,
-    uid: _uid,
-    creationTimestamp: _creationTimestamp,
-    ...rest
-  } = metadata;
+  const { generateName: _generateName, resourceVersion: _resourceVersion, uid: _uid, creationTimestamp: _creationTimestamp, ...rest } = metadata;
   const copy: Record<string, unknown> = { ...rest };
   for (const key of ['selfLink', 'generation', 'managedFields', 'ownerReferences', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers']) {
     delete copy[key];

@@ -156,7 +156,7 @@ function retriedWorkflow(workflow: Workflow, nodes: Readonly<Record<string, Node
   if (spec.activeDeadlineSeconds === 0) delete (spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds;
 
   const { message: _message, finishedAt: _finishedAt, ...status } = workflow.status ?? {};
-  const conditions = (status.conditions ?? []).filter((c) => c['type'] !== 'Completed');
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'Completed');
   const newStatus: WorkflowStatus = {
     ...status,
     phase: 'Running',
@@ -165,10 +165,10 @@ function retriedWorkflow(workflow: Workflow, nodes: Readonly<Record<string, Node
     conditions: [...conditions, { type: 'Completed', status: 'False' }],
     persistentVolumeClaims: [],
   };
-  const stored = status['storedWorkflowTemplateSpec'];
+  const stored = status.storedWorkflowTemplateSpec;
   if (isJsonObject(stored)) {
     const { shutdown: _storedShutdown, ...storedSpec } = stored;
-    (newStatus as Record<string, unknown>)['storedWorkflowTemplateSpec'] = storedSpec;
+    (newStatus as Record<string, unknown>).storedWorkflowTemplateSpec = storedSpec;
   }
   return { ...workflow, metadata: { ...workflow.metadata, labels }, spec, status: newStatus };
 }
@@ -183,11 +183,7 @@ function resetNode(node: NodeStatus, now: Date): NodeStatus {
   };
 }
 
-function retryParentOf(
-  id: string,
-  nodes: Readonly<Record<string, NodeStatus>>,
-  parentOf: ReadonlyMap<string, string>,
-): string | undefined {
+function retryParentOf(id: string, nodes: Readonly<Record<string, NodeStatus>>, parentOf: ReadonlyMap<string, string>): string | undefined {
   const parent = parentOf.get(id);
   return parent !== undefined && nodes[parent]?.type === 'Retry' ? parent : undefined;
 }
@@ -208,4 +204,3 @@ function topologicalOrder(nodes: Readonly<Record<string, NodeStatus>>, workflowN
   for (const id of ids) if (!seen.has(id)) order.push(id);
   return order;
 }
-

@@ -135,17 +135,13 @@ export function admitWorkflow(manifest: Workflow, policy: AdmissionPolicy): void
   const [first] = violations;
   if (first === undefined) return;
   const list = violations.map((v) => `${v.path}: ${v.message}`).join('; ');
-  throw new InvalidInputError(
-    `workflow refused (${violations.length} violation${violations.length === 1 ? '' : 's'}): ${list}`,
-    first.path,
-    { violations },
-  );
+  throw new InvalidInputError(`workflow refused (${violations.length} violation${violations.length === 1 ? '' : 's'}): ${list}`, first.path, { violations });
 }
 
 /** Every violation, in document order; empty when the workflow is admitted. */
 export function admissionViolations(manifest: Workflow, policy: AdmissionPolicy): readonly AdmissionViolation[] {
   const violations: AdmissionViolation[] = [];
-  const namespace = isJsonObject(manifest.metadata) ? manifest.metadata['namespace'] : undefined;
+  const namespace = isJsonObject(manifest.metadata) ? manifest.metadata.namespace : undefined;
   if (namespace !== undefined && namespace !== policy.namespace) {
     violations.push({
       rule: 'namespace',
@@ -170,7 +166,9 @@ interface WalkContext {
 
 function walk(value: unknown, path: string, context: WalkContext): void {
   if (Array.isArray(value)) {
-    value.forEach((item: unknown, index) => walk(item, childPath(path, index), context));
+    value.forEach((item: unknown, index) => {
+      walk(item, childPath(path, index), context);
+    });
     return;
   }
   if (!isJsonObject(value)) return;
@@ -207,8 +205,8 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
   }
 
   if (!policy.dangerouslyAllowPrivileged) {
-    inspectSecurityContext(object['securityContext'], childPath(path, 'securityContext'), add);
-    inspectAnnotations(object['annotations'], childPath(path, 'annotations'), add);
+    inspectSecurityContext(object.securityContext, childPath(path, 'securityContext'), add);
+    inspectAnnotations(object.annotations, childPath(path, 'annotations'), add);
   }
 
   if (!policy.dangerouslyAllowHostNamespaces) {
@@ -216,23 +214,23 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
       if (object[field] === true) add('hostNamespaces', childPath(path, field), `${field} shares the node's namespace`);
     }
     // PSS baseline forbids host ports too: a container port bound on the node's own network.
-    const hostPort = object['hostPort'];
+    const hostPort = object.hostPort;
     if (hostPort !== undefined && hostPort !== 0) add('hostNamespaces', childPath(path, 'hostPort'), 'hostPort binds a port of the node');
   }
 
-  const patch = object['podSpecPatch'];
+  const patch = object.podSpecPatch;
   if (patch !== undefined && patch !== '' && !policy.dangerouslyAllowPodSpecPatch) {
-    const templateName = /^spec\.templates\[\d+\]$/.test(path) ? object['name'] : undefined;
+    const templateName = /^spec\.templates\[\d+\]$/.test(path) ? object.name : undefined;
     if (typeof templateName !== 'string' || !context.trustedPatches.has(templateName)) {
       add('podSpecPatch', childPath(path, 'podSpecPatch'), 'podSpecPatch can override every other rule and is not allowed');
     }
   }
 
   if (!policy.dangerouslyAllowHostPath) {
-    asArray(object['volumes']).forEach((volume, index) => {
-      if (isJsonObject(volume) && volume['hostPath'] !== undefined) {
+    asArray(object.volumes).forEach((volume, index) => {
+      if (isJsonObject(volume) && volume.hostPath !== undefined) {
         const at = childPath(childPath(childPath(path, 'volumes'), index), 'hostPath');
-        add('hostPath', at, 'hostPath volumes mount the node\'s filesystem');
+        add('hostPath', at, "hostPath volumes mount the node's filesystem");
       }
     });
   }
@@ -249,65 +247,65 @@ function inspect(object: JsonObject, path: string, context: WalkContext): void {
   // Claims Argo (volumeClaimTemplates) or the kubelet (an ephemeral volume's volumeClaimTemplate) creates follow
   // the same rules as a resource template's claim.
   const claims = [
-    ...asArray(object['volumeClaimTemplates']).map((claim, index) => [claim, childPath(childPath(path, 'volumeClaimTemplates'), index)] as const),
-    ...(object['volumeClaimTemplate'] === undefined ? [] : [[object['volumeClaimTemplate'], childPath(path, 'volumeClaimTemplate')] as const]),
+    ...asArray(object.volumeClaimTemplates).map((claim, index) => [claim, childPath(childPath(path, 'volumeClaimTemplates'), index)] as const),
+    ...(object.volumeClaimTemplate === undefined ? [] : [[object.volumeClaimTemplate, childPath(path, 'volumeClaimTemplate')] as const]),
   ];
   for (const [claim, at] of claims) {
-    const claimSpec = isJsonObject(claim) && isJsonObject(claim['spec']) ? claim['spec'] : undefined;
+    const claimSpec = isJsonObject(claim) && isJsonObject(claim.spec) ? claim.spec : undefined;
     if (claimSpec === undefined) continue;
     for (const violation of claimSpecViolations(claimSpec, childPath(at, 'spec'), policy.namespace)) add('resource', violation.path, violation.message);
   }
 
-  const resource = object['resource'];
+  const resource = object.resource;
   if (isJsonObject(resource)) {
     const resourcePath = childPath(path, 'resource');
     for (const violation of resourceTemplateViolations(resource, resourcePath, policy.namespace)) add('resource', violation.path, violation.message);
   }
 }
 
-function inspectSecurityContext(
-  value: unknown,
-  path: string,
-  add: (rule: AdmissionRule, at: string, message: string) => void,
-): void {
+function inspectSecurityContext(value: unknown, path: string, add: (rule: AdmissionRule, at: string, message: string) => void): void {
   if (!isJsonObject(value)) return;
-  if (value['privileged'] === true) add('privileged', childPath(path, 'privileged'), 'privileged containers are not allowed');
-  if (value['allowPrivilegeEscalation'] === true) {
+  if (value.privileged === true) add('privileged', childPath(path, 'privileged'), 'privileged containers are not allowed');
+  if (value.allowPrivilegeEscalation === true) {
     add('privileged', childPath(path, 'allowPrivilegeEscalation'), 'allowPrivilegeEscalation: true is not allowed');
   }
-  const capabilities = value['capabilities'];
+  const capabilities = value.capabilities;
   if (isJsonObject(capabilities)) {
-    asArray(capabilities['add']).forEach((capability, index) => {
+    asArray(capabilities.add).forEach((capability, index) => {
       const name = String(capability).toUpperCase().replace(/^CAP_/, '');
       if (!BASELINE_CAPABILITIES.has(name)) {
         add('privileged', childPath(childPath(childPath(path, 'capabilities'), 'add'), index), `capability ${String(capability)} is not allowed`);
       }
     });
   }
-  const windows = value['windowsOptions'];
-  if (isJsonObject(windows) && windows['hostProcess'] === true) {
+  const windows = value.windowsOptions;
+  if (isJsonObject(windows) && windows.hostProcess === true) {
     add('privileged', childPath(childPath(path, 'windowsOptions'), 'hostProcess'), 'host process containers are not allowed');
   }
   // The rest of PSS baseline: an unmasked /proc, unconfined seccomp or AppArmor, SELinux beyond the container
   // types, and sysctls outside the namespaced safe set each loosen the container's confinement.
-  if (value['procMount'] !== undefined && value['procMount'] !== 'Default') {
-    add('privileged', childPath(path, 'procMount'), `procMount ${JSON.stringify(value['procMount'])} is not allowed`);
+  if (value.procMount !== undefined && value.procMount !== 'Default') {
+    add('privileged', childPath(path, 'procMount'), `procMount ${JSON.stringify(value.procMount)} is not allowed`);
   }
   for (const field of ['seccompProfile', 'appArmorProfile'] as const) {
     const profile = value[field];
-    if (isJsonObject(profile) && profile['type'] === 'Unconfined') add('privileged', childPath(childPath(path, field), 'type'), `${field} Unconfined is not allowed`);
+    if (isJsonObject(profile) && profile.type === 'Unconfined')
+      add('privileged', childPath(childPath(path, field), 'type'), `${field} Unconfined is not allowed`);
   }
-  const selinux = value['seLinuxOptions'];
+  const selinux = value.seLinuxOptions;
   if (isJsonObject(selinux)) {
-    const type = selinux['type'];
-    if (type !== undefined && type !== '' && !BASELINE_SELINUX_TYPES.has(String(type))) add('privileged', childPath(childPath(path, 'seLinuxOptions'), 'type'), `SELinux type ${JSON.stringify(type)} is not allowed`);
+    const type = selinux.type;
+    if (type !== undefined && type !== '' && !BASELINE_SELINUX_TYPES.has(String(type)))
+      add('privileged', childPath(childPath(path, 'seLinuxOptions'), 'type'), `SELinux type ${JSON.stringify(type)} is not allowed`);
     for (const field of ['user', 'role'] as const) {
-      if (selinux[field] !== undefined && selinux[field] !== '') add('privileged', childPath(childPath(path, 'seLinuxOptions'), field), `a custom SELinux ${field} is not allowed`);
+      if (selinux[field] !== undefined && selinux[field] !== '')
+        add('privileged', childPath(childPath(path, 'seLinuxOptions'), field), `a custom SELinux ${field} is not allowed`);
     }
   }
-  asArray(value['sysctls']).forEach((sysctl, index) => {
-    const name = isJsonObject(sysctl) ? String(sysctl['name']) : '';
-    if (!SAFE_SYSCTLS.has(name)) add('privileged', childPath(childPath(path, 'sysctls'), index), `sysctl ${JSON.stringify(name).slice(0, 80)} is not in the safe set`);
+  asArray(value.sysctls).forEach((sysctl, index) => {
+    const name = isJsonObject(sysctl) ? String(sysctl.name) : '';
+    if (!SAFE_SYSCTLS.has(name))
+      add('privileged', childPath(childPath(path, 'sysctls'), index), `sysctl ${JSON.stringify(name).slice(0, 80)} is not in the safe set`);
   });
 }
 
@@ -322,6 +320,7 @@ function inspectAnnotations(value: unknown, path: string, add: (rule: AdmissionR
       key.startsWith('container.apparmor.security.beta.kubernetes.io/') ||
       key === 'seccomp.security.alpha.kubernetes.io/pod' ||
       key.startsWith('container.seccomp.security.alpha.kubernetes.io/');
-    if (profileKey && String(setting).toLowerCase() === 'unconfined') add('privileged', childPath(path, key), 'an unconfined seccomp or AppArmor profile is not allowed');
+    if (profileKey && String(setting).toLowerCase() === 'unconfined')
+      add('privileged', childPath(path, key), 'an unconfined seccomp or AppArmor profile is not allowed');
   }
 }

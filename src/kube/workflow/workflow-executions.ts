@@ -180,7 +180,7 @@ function templateOf(node: NodeStatus, templates: ReadonlyMap<string, Template>):
 /** The image a template runs: its container's or script's (KFP's `image`). */
 function imageOf(template: Template | undefined): string | undefined {
   if (template === undefined) return undefined;
-  const image = isJsonObject(template.container) ? template.container['image'] : isJsonObject(template.script) ? template.script['image'] : undefined;
+  const image = isJsonObject(template.container) ? template.container.image : isJsonObject(template.script) ? template.script.image : undefined;
   return typeof image === 'string' && image !== '' ? image : undefined;
 }
 
@@ -194,21 +194,16 @@ function toExecutionArtifact(artifact: Artifact, workflow: Workflow): ExecutionA
 }
 
 /** `from` of the step/task that invoked this node, read from the boundary template's spec. */
-function invocationFrom(
-  node: NodeStatus,
-  artifactName: string,
-  workflow: Workflow,
-  templates: ReadonlyMap<string, Template>,
-): string | undefined {
+function invocationFrom(node: NodeStatus, artifactName: string, workflow: Workflow, templates: ReadonlyMap<string, Template>): string | undefined {
   const boundary = node.boundaryID === undefined ? undefined : workflow.status?.nodes?.[node.boundaryID];
   const template = boundary?.templateName === undefined ? undefined : templates.get(boundary.templateName);
   if (template === undefined) return undefined;
   const stepName = invocationName(node);
   const candidates: readonly unknown[] = [
-    ...asArray(isJsonObject(template.dag) ? template.dag['tasks'] : undefined),
+    ...asArray(isJsonObject(template.dag) ? template.dag.tasks : undefined),
     ...asArray(template.steps).flatMap((group) => asArray(group)),
   ];
-  const invocation = candidates.find((c) => isJsonObject(c) && c['name'] === stepName) as TemplateInvocation | undefined;
+  const invocation = candidates.find((c) => isJsonObject(c) && c.name === stepName) as TemplateInvocation | undefined;
   const argument = artifactsOf(invocation?.arguments?.artifacts).find((a) => a.name === artifactName);
   return argument?.from;
 }
@@ -218,12 +213,7 @@ function invocationName(node: NodeStatus): string {
   return (node.displayName ?? node.name.slice(node.name.lastIndexOf('.') + 1)).replace(/\(\d+\)$/, '');
 }
 
-function resolveFrom(
-  expression: string,
-  consumer: NodeStatus,
-  pods: readonly NodeStatus[],
-  workflow: Workflow,
-): ArtifactProducer | undefined {
+function resolveFrom(expression: string, consumer: NodeStatus, pods: readonly NodeStatus[], workflow: Workflow): ArtifactProducer | undefined {
   const match = ARTIFACT_REF.exec(expression.trim());
   const stepName = match?.[2];
   const artifactName = match?.[3];
@@ -231,38 +221,34 @@ function resolveFrom(
   // The sibling under the same boundary; the last successful attempt wins when a Retry node made several.
   const candidates = pods.filter(
     (pod) =>
-      pod.boundaryID === consumer.boundaryID &&
-      invocationName(pod) === stepName &&
-      artifactsOf(pod.outputs?.artifacts).some((a) => a.name === artifactName),
+      pod.boundaryID === consumer.boundaryID && invocationName(pod) === stepName && artifactsOf(pod.outputs?.artifacts).some((a) => a.name === artifactName),
   );
   const producer = candidates.filter((pod) => pod.phase === 'Succeeded').at(-1) ?? candidates.at(-1);
-  return producer === undefined
-    ? undefined
-    : { nodeId: producer.id, podName: podNameForNode(workflow, producer), artifactName };
+  return producer === undefined ? undefined : { nodeId: producer.id, podName: podNameForNode(workflow, producer), artifactName };
 }
 
 function templatesByName(workflow: Workflow): ReadonlyMap<string, Template> {
   const map = new Map<string, Template>();
   for (const raw of asArray(workflow.spec.templates)) {
-    if (isJsonObject(raw) && typeof raw['name'] === 'string') map.set(raw['name'], raw as Template);
+    if (isJsonObject(raw) && typeof raw.name === 'string') map.set(raw.name, raw as Template);
   }
   // Argo stores the resolved templates of templateRef'd steps in the status.
-  const stored: unknown = workflow.status?.['storedTemplates'];
+  const stored: unknown = workflow.status?.storedTemplates;
   if (isJsonObject(stored)) {
     for (const raw of Object.values(stored)) {
-      if (isJsonObject(raw) && typeof raw['name'] === 'string' && !map.has(raw['name'])) map.set(raw['name'], raw as Template);
+      if (isJsonObject(raw) && typeof raw.name === 'string' && !map.has(raw.name)) map.set(raw.name, raw as Template);
     }
   }
   return map;
 }
 
 function artifactsOf(value: unknown): readonly Artifact[] {
-  return asArray(value).filter((a): a is Artifact => isJsonObject(a) && typeof a['name'] === 'string');
+  return asArray(value).filter((a): a is Artifact => isJsonObject(a) && typeof a.name === 'string');
 }
 
 function parametersOf(value: unknown): readonly ExecutionParameter[] {
   return asArray(value)
-    .filter((p) => isJsonObject(p) && typeof p['name'] === 'string')
+    .filter((p) => isJsonObject(p) && typeof p.name === 'string')
     .map((p) => {
       const parameter = p as { readonly name: string; readonly value?: unknown };
       return typeof parameter.value === 'string' ? { name: parameter.name, value: parameter.value } : { name: parameter.name };

@@ -12,33 +12,14 @@ export interface JsonObject {
 
 /** Argo `NodePhase` (pkg/apis/workflow/v1alpha1/workflow_types.go). */
 export type NodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Skipped' | 'Failed' | 'Error' | 'Omitted';
-export const NODE_PHASES: readonly NodePhase[] = [
-  'Pending',
-  'Running',
-  'Succeeded',
-  'Skipped',
-  'Failed',
-  'Error',
-  'Omitted',
-];
+export const NODE_PHASES: readonly NodePhase[] = ['Pending', 'Running', 'Succeeded', 'Skipped', 'Failed', 'Error', 'Omitted'];
 
 /** Argo `WorkflowPhase`; `''` is `WorkflowUnknown`, what a just-created workflow has. */
 export type WorkflowPhase = '' | 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error';
 export const WORKFLOW_PHASES: readonly WorkflowPhase[] = ['', 'Pending', 'Running', 'Succeeded', 'Failed', 'Error'];
 
 /** Argo `NodeType`; HTTP and Plugin are the two agent-run execution types. */
-export type NodeType =
-  | 'Pod'
-  | 'Container'
-  | 'Steps'
-  | 'StepGroup'
-  | 'DAG'
-  | 'TaskGroup'
-  | 'Retry'
-  | 'Skipped'
-  | 'Suspend'
-  | 'HTTP'
-  | 'Plugin';
+export type NodeType = 'Pod' | 'Container' | 'Steps' | 'StepGroup' | 'DAG' | 'TaskGroup' | 'Retry' | 'Skipped' | 'Suspend' | 'HTTP' | 'Plugin';
 
 export interface ObjectMeta extends JsonObject {
   readonly name?: string;
