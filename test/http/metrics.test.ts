@@ -19,7 +19,7 @@ const value = (text: string, series: string): number => {
   return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 };
 
-describe('metrics (issue 14 §4): bounded labels, on their own port', () => {
+describe('metrics: bounded labels, on their own port', () => {
   let t: TestServer;
   beforeAll(async () => {
     // PostgreSQL, so the pool gauges have a pool to read; the sync controller on, for its metrics.

@@ -120,7 +120,7 @@ describe('lineage across tenants', () => {
     expect(res.body.data?.artifact.namespace).toBe('ml-research');
   });
 
-  // Residual of issue 8: the URI of a cache-shared artifact names the tenant whose run wrote it.
+  // A known residual (README "Security model"): the URI of a cache-shared artifact names the tenant whose run wrote it.
   it("Artifact.uri under another tenant's prefix is null for the consumer, shown to the owner and the admin", async () => {
     const uriAs = async (user: string) => {
       const res = await t.gql<{ artifact: { uri: string | null } }>('query($id: ID!) { artifact(id: $id) { uri } }', { id: cachedArtifact }, { user });

@@ -111,7 +111,7 @@ describe('parsePipelineSpec rejects', () => {
   });
 });
 
-describe('parsePipelineSpec reads the spec as Kubernetes readers do, or refuses it (issue 8)', () => {
+describe('parsePipelineSpec reads the spec as Kubernetes readers do, or refuses it', () => {
   const hello = fixtureText('argo/hello-world.yaml');
 
   it('refuses a value YAML 1.1 and YAML 1.2 read differently, naming its path', () => {
