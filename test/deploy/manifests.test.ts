@@ -202,8 +202,8 @@ describe.skipIf(!hasKubectl)(`kubectl kustomize of every overlay${hasKubectl ? '
       runAsUser: Number(user?.[1]),
       runAsGroup: Number(user?.[2]),
     });
-    expect(at(container, 'resources.requests.memory')).toBeDefined();
-    expect(at(container, 'resources.limits.memory')).toBeDefined();
+    expect(at(container, 'resources.requests.memory')).toMatch(/^\d+(Mi|Gi)$/);
+    expect(at(container, 'resources.limits.memory')).toMatch(/^\d+(Mi|Gi)$/);
     expect(at(container, 'startupProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
     expect(at(container, 'readinessProbe.httpGet')).toEqual({ path: '/readyz', port: 'http' });
     expect(at(container, 'livenessProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });

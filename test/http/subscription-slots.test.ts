@@ -11,7 +11,9 @@ describe('SubscriptionSlots', () => {
     const slots = new SubscriptionSlots(2);
     const a = slots.acquire();
     const b = slots.acquire();
-    expect(a && b).toBeTruthy();
+    expect(a).toBeTypeOf('function');
+    expect(b).toBeTypeOf('function');
+    expect(slots.open).toBe(2);
     expect(slots.acquire()).toBeNull();
     a?.();
     a?.();

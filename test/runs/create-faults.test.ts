@@ -258,7 +258,8 @@ describe("createRun when the cluster's answer is lost (emulator behind a lossy p
     await expect(create('lost, no key')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     proxy.loseAnswers = null;
     const [pending] = await store.db.selectFrom('runs').selectAll().where('name', '=', 'lost, no key').execute();
-    expect(pending).toBeDefined();
+    // The row stays marked pending: neither the Workflow's creation nor its undo could be confirmed.
+    expect(pending?.pending_since).toEqual(expect.any(Number));
     // Inside the grace period nothing is touched: the create may still be under way.
     expect((await reconciler(0).reconcileOnce()).droppedRuns).not.toContain(pending?.id);
     const report = await reconciler(301_000).reconcileOnce();

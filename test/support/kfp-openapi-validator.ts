@@ -123,7 +123,7 @@ export class KfpOpenApi {
     switch (schema.type) {
       case undefined:
         if (schema.properties) break;
-        return; // google.protobuf.Value and friends: any JSON.
+        return; // google.protobuf.Value and friends: every JSON value is valid.
       case 'string':
         // proto3 JSON: int64 is a string (a number is accepted too); date-time a RFC 3339 string.
         if (typeof value === 'string') return;

@@ -82,7 +82,7 @@ const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
 /**
  * Fields admission judges, by their lower-cased name. Go's encoding/json (Argo's executor and controller read
  * templates with it) matches JSON keys to fields case-insensitively, so `"PodSpecPatch"` or `"Privileged"` could
- * reach the same setting under a spelling admission does not look at: any other spelling is refused.
+ * reach the same setting under a spelling admission does not look at: every other spelling is refused.
  */
 const JUDGED_FIELDS: ReadonlyMap<string, string> = new Map(
   [
