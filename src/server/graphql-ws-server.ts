@@ -150,16 +150,18 @@ export function startGraphqlWsServer(server: Server, schema: GraphQLSchema, app:
         const operation = admittedFor(args);
         if (!operation) return notAdmitted();
         const { trace, release } = operation;
-        const outcome = await gate.within(async () => trace.run(() => subscribe(args)));
-        if (outcome.timedOut) {
+        // The setup (authorization, the first reads) is bounded like a request; the stream itself is not.
+        const deadline = new RequestDeadline(app.config.REQUEST_TIMEOUT_MS);
+        const running = Promise.resolve(trace.run(() => subscribe(args)));
+        const result = await deadline.race(running).finally(() => deadline.clear());
+        if (result === 'timeout') {
           release();
           // A setup that finishes after all is stopped, not left listening with nobody to send to.
-          void outcome.late.then((late) => (isAsyncIterable(late) ? late[Symbol.asyncIterator]().return?.() : undefined)).catch(() => undefined);
+          void running.then((late) => (isAsyncIterable(late) ? late[Symbol.asyncIterator]().return?.() : undefined)).catch(() => undefined);
           gate.refused('timeout', 'ws');
           trace.finish('timeout', ['UNAVAILABLE']);
           return { errors: [gate.timeoutError()] };
         }
-        const result = outcome.value;
         if (isAsyncIterable(result)) {
           trace.finish('ok');
           return releasingOnEnd(result, release);

@@ -57,6 +57,8 @@ function responseTypeFor(req: IncomingMessage | undefined): string {
 interface AccessRecord {
   user?: string;
   operation?: string;
+  /** SQL statements the operation sent (the gate's count). */
+  statements?: number;
   readonly codes: string[];
 }
 
@@ -120,7 +122,7 @@ function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
 export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => void {
   const { app, apollo, gate, logger, metrics } = deps;
 
-  /** Answers a GraphQL request; returns the caller (for the log) and whether the gate already logged it. */
+  /** Answers a GraphQL request, filling in `access` (the caller, operation, error codes, statements) for the access line. */
   async function graphql(
     req: IncomingMessage,
     res: ServerResponse,
@@ -204,6 +206,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
     access.codes.push(...context.outcome.errorCodes);
     // Apollo answers some requests (CSRF, no query) before any plugin hook: they are still one operation.
     trace.finish((response.status ?? 200) < 400 ? 'ok' : 'error');
+    access.statements = trace.statements.count;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
@@ -296,6 +299,7 @@ export function createHttpHandler(deps: HttpDependencies): (req: IncomingMessage
             ...(route === 'graphql' ? { operation: access.operation ?? null } : {}),
             status: res.statusCode,
             ...(access.codes.length > 0 ? { errors: access.codes } : {}),
+            ...(access.statements === undefined ? {} : { statements: access.statements }),
             ms: Math.round(performance.now() - started),
           });
         }

@@ -36,11 +36,12 @@ import { createLogger, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { readinessChecks } from './readiness-checks.js';
 
-/** Under the Deployment's readiness `timeoutSeconds` (2), so a hung dependency reads as "no", not as a timeout. */
-const READINESS_TIMEOUT_MS = 1_500;
 import { startMetricsServer } from './metrics-server.js';
 import { observedTokenReviewer } from './observed-token-reviewer.js';
 import { OperationGate } from './operation-gate.js';
+
+/** Under the Deployment's readiness `timeoutSeconds` (2), so a hung dependency reads as "no", not as a timeout. */
+const READINESS_TIMEOUT_MS = 1_500;
 
 export interface RunningKfpGraph {
   readonly url: string;

@@ -90,7 +90,7 @@ export class OperationTrace {
     return countingStatements(this.statements, work);
   }
 
-  /** Reports the operation: latency, error codes, statements, one log line. Later calls do nothing. */
+  /** Reports the operation: latency, error codes, statements, and a log line for WebSocket operations. Later calls do nothing. */
   finish(outcome: 'ok' | 'error' | 'timeout' | 'refused', errorCodes: readonly unknown[] = []): void {
     if (this.#finished) return;
     this.#finished = true;
@@ -268,24 +268,6 @@ export class OperationGate {
     return new GraphQLError(`the request took longer than ${this.#deps.config.REQUEST_TIMEOUT_MS} ms`, { extensions: { code: 'UNAVAILABLE' } });
   }
 
-  /**
-   * `work`, or `timedOut` once REQUEST_TIMEOUT_MS have passed (the work is then abandoned, not awaited). Bounds
-   * what is asynchronous; the CPU a single document may take is bounded by the limits above.
-   */
-  async within<T>(work: () => Promise<T>): Promise<{ readonly timedOut: false; readonly value: T } | { readonly timedOut: true; readonly late: Promise<T> }> {
-    let timer: NodeJS.Timeout | undefined;
-    const running = work();
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#deps.config.REQUEST_TIMEOUT_MS);
-    });
-    try {
-      const first = await Promise.race([running, timeout]);
-      return first === 'timeout' ? { timedOut: true, late: running } : { timedOut: false, value: first as T };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Counts a refusal before execution (the trace, if any, is finished by the caller). */
   refused(reason: RefusalReason, transport: Transport): void {
     this.#deps.metrics.refused.inc({ reason, transport });
@@ -297,6 +279,9 @@ export class OperationGate {
     metrics.operationDuration.observe({ operation: trace.label, outcome, transport: trace.transport }, seconds);
     metrics.statementsPerOperation.observe({ operation: trace.label, transport: trace.transport }, trace.statements.count);
     for (const code of errorCodes) metrics.errors.inc({ code: errorCodeLabel(code) });
+    // Over HTTP the access line (http-handler) is the request's one log line and carries the same facts; a
+    // WebSocket operation has no access line of its own, so it is logged here.
+    if (trace.transport !== 'ws') return;
     logger.info('operation', {
       requestId: trace.requestId,
       user: trace.user,

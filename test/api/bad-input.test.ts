@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recurringRun } from '../store/store-fixtures.js';
 import { toGlobalId } from '../../src/ids/global-id.js';
 import { startTestServer, type GraphqlResponse, type TestServer } from '../support/test-server.js';
 
@@ -341,28 +342,7 @@ describe('happy paths over HTTP', () => {
     const now = Date.now();
     await db
       .insertInto('recurring_runs')
-      .values({
-        id: 'rr-happy',
-        namespace: 'alice',
-        experiment_id: exp.id,
-        pipeline_version_id: version.id,
-        name: 'nightly',
-        description: '',
-        cron: '0 0 * * * *',
-        interval_seconds: null,
-        max_concurrency: 1,
-        catchup: 0,
-        start_at: null,
-        end_at: null,
-        enabled: 1,
-        parameters: '{}',
-        service_account: 'default-editor',
-        created_by: 'alice@example.com',
-        created_by_groups: '[]',
-        scheduled_workflow_name: 'nightly',
-        created_at: now,
-        updated_at: now,
-      })
+      .values(recurringRun('rr-happy', 'alice', exp.id, version.id, 'nightly', now, { cron: '0 0 * * * *', scheduled_workflow_name: 'nightly' }))
       .execute();
     const id = toGlobalId('RecurringRun', 'rr-happy');
     const res = await ok<{ recurringRun: { id: string; name: string } }>('query($id: ID!) { recurringRun(id: $id) { id name } }', { id });
